@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * isola-spawn: the small launcher isola's Java side runs to start sandboxed processes.
+ *
+ * Guarantees:
+ *  - It is not meant to be run by hand: argv[1] must be the protocol version and argv[2] the
+ *    path of the AF_UNIX socket Java listens on; otherwise it says so and exits 2.
+ *  - The whole request is read and checked before anything changes; a malformed request is
+ *    refused with an ERROR record at step "request".
+ *  - Init mode: one clone() creates every namespace asked for; the child (pid 1 inside) sets
+ *    up maps, mounts, pivot_root, hostname and loopback, forks the workload and stays as a
+ *    minimal init that reaps zombies and forwards signals. Join mode: setns() into a live
+ *    init's namespaces, chroot to its root, fork the workload.
+ *  - Setup failures reach Java as one ERROR record {step, errno, detail}, never only as an
+ *    exit status. Success is STARTED; the workload's end is EXIT with its raw wait status.
+ *  - The socket is the sandbox's lifeline: when Java closes it (or dies), everything the
+ *    helper started is killed. No process of the sandbox outlives its owner.
+ *  - This process and the init keep none of the caller's stdio once the workload runs, so the
+ *    caller sees end of file exactly when the workload and its children are done with it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "isola_spawn.h"
+
+static struct isola_request req;
+
+static void usage(void) __attribute__((noreturn));
+static void usage(void)
+{
+    static const char msg[] = "isola-spawn is isola's internal launcher and is not meant to be run directly\n";
+    (void)isola_write_full(2, msg, sizeof msg - 1);
+    _exit(2);
+}
+
+static int connect_channel(const char *path)
+{
+    struct sockaddr_un sa;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || strlen(path) >= sizeof sa.sun_path)
+        return -1;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    strcpy(sa.sun_path, path);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+        return -1;
+    return fd;
+}
+
+static unsigned char *read_request(int sock, size_t *len)
+{
+    uint32_t head[3];
+    unsigned char *buf;
+    if (isola_read_full(sock, head, sizeof head) != (int)sizeof head) {
+        isola_fail(sock, ISOLA_STEP_REQUEST, EPROTO, "truncated request header", NULL);
+        return NULL;
+    }
+    if (head[0] != ISOLA_MAGIC || head[1] != ISOLA_PROTOCOL_VERSION) {
+        isola_fail(sock, ISOLA_STEP_REQUEST, EPROTO, "wrong magic or protocol version", NULL);
+        return NULL;
+    }
+    if (head[2] > ISOLA_MAX_REQUEST || (buf = malloc(head[2] ? head[2] : 1)) == NULL) {
+        isola_fail(sock, ISOLA_STEP_REQUEST, E2BIG, "request too large", NULL);
+        return NULL;
+    }
+    if (isola_read_full(sock, buf, head[2]) != (int)head[2]) {
+        isola_fail(sock, ISOLA_STEP_REQUEST, EPROTO, "truncated request body", NULL);
+        return NULL;
+    }
+    *len = head[2];
+    return buf;
+}
+
+/* Blocks the signals this process and the init handle through a signalfd. */
+static int block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGCHLD);
+    sigaddset(set, SIGHUP);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGQUIT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGUSR1);
+    sigaddset(set, SIGUSR2);
+    sigaddset(set, SIGPIPE);
+    return sigprocmask(SIG_BLOCK, set, NULL);
+}
+
+/* The sandbox's pid 1: reaps everything, reports the workload's status, forwards signals. */
+static void run_init(int errw, int statw, int ctlr, int devnull, sigset_t *mask) __attribute__((noreturn));
+static void run_init(int errw, int statw, int ctlr, int devnull, sigset_t *mask)
+{
+    int main_done = 0;
+    pid_t w;
+    int sfd;
+    if ((req.flags & ISOLA_FLAG_USERNS) && isola_setup_userns_maps(errw, &req) < 0)
+        _exit(125);
+    if (isola_setup_root(errw, &req) < 0)
+        _exit(125);
+    if ((req.clone_flags & CLONE_NEWUTS) && req.hostname != NULL
+        && sethostname(req.hostname, strlen(req.hostname)) < 0) {
+        isola_fail(errw, ISOLA_STEP_HOSTNAME, errno, req.hostname, NULL);
+        _exit(125);
+    }
+    if ((req.flags & ISOLA_FLAG_LOOPBACK) && isola_setup_loopback(errw) < 0)
+        _exit(125);
+    sfd = signalfd(-1, mask, SFD_CLOEXEC);
+    if (sfd < 0) {
+        isola_fail(errw, ISOLA_STEP_FORK, errno, "signalfd", NULL);
+        _exit(125);
+    }
+    w = fork();
+    if (w < 0) {
+        isola_fail(errw, ISOLA_STEP_FORK, errno, "workload", NULL);
+        _exit(125);
+    }
+    if (w == 0)
+        isola_exec_workload(errw, &req);
+    close(errw);
+    dup2(devnull, 0);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    for (;;) {
+        struct pollfd pfd[2] = {{sfd, POLLIN, 0}, {ctlr, POLLIN, 0}};
+        if (poll(pfd, 2, -1) < 0)
+            continue;
+        if (pfd[0].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof si) != sizeof si)
+                continue;
+            if (si.ssi_signo != SIGCHLD) {
+                kill(-1, (int)si.ssi_signo);
+                continue;
+            }
+            for (;;) {
+                int st;
+                pid_t p = waitpid(-1, &st, WNOHANG);
+                if (p <= 0)
+                    break;
+                if (p == w && !main_done) {
+                    main_done = 1;
+                    (void)isola_write_full(statw, &st, sizeof st);
+                    if (!(req.flags & ISOLA_FLAG_KEEP))
+                        _exit(0);
+                }
+            }
+        }
+        if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            int32_t cmd[2];
+            if (isola_read_full(ctlr, cmd, sizeof cmd) != (int)sizeof cmd)
+                _exit(0); /* the outer helper is gone: so is the sandbox */
+            if (cmd[0] == ISOLA_CMD_SIGNAL_MAIN && !main_done)
+                kill(w, cmd[1]);
+            else if (cmd[0] == ISOLA_CMD_SIGNAL_ALL)
+                kill(-1, cmd[1]);
+        }
+    }
+}
+
+static int workload_pid(pid_t init)
+{
+    char path[64];
+    char buf[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", init, init);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return init;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return init;
+    buf[n] = '\0';
+    int pid = atoi(buf);
+    return pid > 0 ? pid : init;
+}
+
+/* Relays commands from Java and statuses from the sandbox until the child is gone. */
+static int supervise(int sock, pid_t child, int statr, int ctlw, sigset_t *mask)
+{
+    int sfd = signalfd(-1, mask, SFD_CLOEXEC);
+    int reported = 0;
+    int status = 0;
+    int sock_open = 1;
+    for (;;) {
+        struct pollfd pfd[3] = {{sfd, POLLIN, 0}, {sock_open ? sock : -1, POLLIN, 0}, {statr, POLLIN, 0}};
+        if (poll(pfd, 3, -1) < 0)
+            continue;
+        if (pfd[2].revents & (POLLIN | POLLHUP)) {
+            if (!reported && isola_read_full(statr, &status, sizeof status) == (int)sizeof status) {
+                reported = 1;
+                isola_report(sock, ISOLA_ST_EXIT, 0, 0, status, NULL);
+            } else {
+                statr = -1;
+            }
+        }
+        if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            int32_t cmd[2];
+            if (isola_read_full(sock, cmd, sizeof cmd) != (int)sizeof cmd) {
+                sock_open = 0;
+                kill(child, SIGKILL);
+            } else if (ctlw >= 0) {
+                (void)isola_write_full(ctlw, cmd, sizeof cmd);
+            } else {
+                kill(child, cmd[1]);
+            }
+        }
+        if (pfd[0].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            int st;
+            if (read(sfd, &si, sizeof si) != sizeof si)
+                continue;
+            if (si.ssi_signo != SIGCHLD) {
+                int32_t cmd[2] = {ISOLA_CMD_SIGNAL_ALL, (int32_t)si.ssi_signo};
+                if (si.ssi_signo == SIGPIPE)
+                    continue;
+                if (ctlw >= 0)
+                    (void)isola_write_full(ctlw, cmd, sizeof cmd);
+                else
+                    kill(child, (int)si.ssi_signo);
+                continue;
+            }
+            if (waitpid(child, &st, WNOHANG) != child)
+                continue;
+            /* the init writes the workload's status before it exits; prefer it to the init's own */
+            if (!reported) {
+                if (statr < 0 || isola_read_full(statr, &status, sizeof status) != (int)sizeof status)
+                    status = st;
+                isola_report(sock, ISOLA_ST_EXIT, 0, 0, status, NULL);
+            }
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+    }
+}
+
+/* Waits for the setup outcome on errr; forwards an ERROR or reports STARTED. */
+static int await_exec(int sock, int errr, pid_t child, int init_pid, int workload)
+{
+    unsigned char rec[ISOLA_STATUS_SIZE];
+    int n = isola_read_full(errr, rec, sizeof rec);
+    close(errr);
+    if (n == (int)sizeof rec) {
+        (void)isola_write_full(sock, rec, sizeof rec);
+        kill(child, SIGKILL);
+        waitpid(child, NULL, 0);
+        return -1;
+    }
+    isola_report(sock, ISOLA_ST_STARTED, init_pid, 0, workload, NULL);
+    return 0;
+}
+
+static int mode_init(int sock, int devnull, sigset_t *mask)
+{
+    int errp[2], statp[2], ctlp[2];
+    if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(statp, O_CLOEXEC) < 0 || pipe2(ctlp, O_CLOEXEC) < 0) {
+        isola_fail(sock, ISOLA_STEP_CLONE, errno, "pipe", NULL);
+        return 125;
+    }
+    pid_t c = (pid_t)syscall(SYS_clone, (unsigned long)(req.clone_flags | SIGCHLD), NULL, NULL, NULL, 0);
+    if (c < 0) {
+        isola_fail(sock, ISOLA_STEP_CLONE, errno, "namespaces", NULL);
+        return 125;
+    }
+    if (c == 0) {
+        close(sock);
+        close(errp[0]);
+        close(statp[0]);
+        close(ctlp[1]);
+        run_init(errp[1], statp[1], ctlp[0], devnull, mask);
+    }
+    close(errp[1]);
+    close(statp[1]);
+    close(ctlp[0]);
+    dup2(devnull, 0);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    if (await_exec(sock, errp[0], c, c, workload_pid(c)) < 0)
+        return 125;
+    return supervise(sock, c, statp[0], ctlp[1], mask);
+}
+
+static int mode_join(int sock, int devnull, sigset_t *mask)
+{
+    static const struct { int flag; const char *name; } order[] = {
+        {CLONE_NEWUSER, "user"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWUTS, "uts"}, {CLONE_NEWNET, "net"},
+        {CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWPID, "pid"}, {CLONE_NEWNS, "mnt"}};
+    int fds[7];
+    char path[64];
+    int errp[2];
+    snprintf(path, sizeof path, "/proc/%u/root", req.join_pid);
+    int rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0) {
+        isola_fail(sock, ISOLA_STEP_SETNS, errno, path, NULL);
+        return 125;
+    }
+    for (int i = 0; i < 7; i++) {
+        fds[i] = -1;
+        if (!(req.clone_flags & (uint64_t)order[i].flag))
+            continue;
+        snprintf(path, sizeof path, "/proc/%u/ns/%s", req.join_pid, order[i].name);
+        fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0) {
+            isola_fail(sock, ISOLA_STEP_SETNS, errno, path, NULL);
+            return 125;
+        }
+    }
+    for (int i = 0; i < 7; i++) {
+        if (fds[i] >= 0 && setns(fds[i], order[i].flag) < 0) {
+            isola_fail(sock, ISOLA_STEP_SETNS, errno, order[i].name, NULL);
+            return 125;
+        }
+        if (fds[i] >= 0)
+            close(fds[i]);
+    }
+    if (fchdir(rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
+        isola_fail(sock, ISOLA_STEP_SETNS, errno, "root", NULL);
+        return 125;
+    }
+    close(rootfd);
+    if (pipe2(errp, O_CLOEXEC) < 0) {
+        isola_fail(sock, ISOLA_STEP_FORK, errno, "pipe", NULL);
+        return 125;
+    }
+    pid_t w = fork();
+    if (w < 0) {
+        isola_fail(sock, ISOLA_STEP_FORK, errno, "workload", NULL);
+        return 125;
+    }
+    if (w == 0) {
+        close(sock);
+        close(errp[0]);
+        isola_exec_workload(errp[1], &req);
+    }
+    close(errp[1]);
+    dup2(devnull, 0);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    if (await_exec(sock, errp[0], w, (int)req.join_pid, w) < 0)
+        return 125;
+    return supervise(sock, w, -1, -1, mask);
+}
+
+int main(int argc, char **argv)
+{
+    char why[ISOLA_DETAIL_SIZE];
+    sigset_t mask;
+    size_t len;
+    unsigned char *buf;
+    int sock, devnull;
+    if (argc != 3 || strcmp(argv[1], "1") != 0)
+        usage();
+    sock = connect_channel(argv[2]);
+    if (sock < 0)
+        usage();
+    devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (devnull < 0) {
+        isola_fail(sock, ISOLA_STEP_CHANNEL, errno, "/dev/null", NULL);
+        return 125;
+    }
+    buf = read_request(sock, &len);
+    if (buf == NULL)
+        return 125;
+    if (isola_parse_request(buf, len, &req, why, sizeof why) < 0) {
+        isola_fail(sock, ISOLA_STEP_REQUEST, EINVAL, why, NULL);
+        return 125;
+    }
+    if (block_signals(&mask) < 0) {
+        isola_fail(sock, ISOLA_STEP_CHANNEL, errno, "sigprocmask", NULL);
+        return 125;
+    }
+    return req.mode == ISOLA_MODE_INIT ? mode_init(sock, devnull, &mask) : mode_join(sock, devnull, &mask);
+}

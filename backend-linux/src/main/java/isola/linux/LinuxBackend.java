@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: Apache-2.0
+package isola.linux;
+
+import isola.api.Capability;
+import isola.api.Sandbox;
+import isola.api.SandboxSpec;
+import isola.api.UnsupportedCapabilityException;
+import isola.linux.helper.HelperBinary;
+import isola.linux.helper.RuntimeDirs;
+import isola.linux.ns.MountPlanner;
+import isola.spi.CapabilitySet;
+import isola.spi.IsolationBackend;
+import isola.spi.ProbeResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The Linux backend: namespaces, a fresh /proc and /dev, pivot_root, through the isola-spawn helper. */
+public final class LinuxBackend implements IsolationBackend {
+    static final String LIMITS_LATER = "resource limits are not implemented in this version of isola's Linux backend "
+            + "(they come with cgroup support)";
+    static final String NETWORK_LATER = "not implemented in this version of isola's Linux backend "
+            + "(network modes none and host are)";
+
+    private volatile ProbeResult probe;
+    private volatile CapabilitySet capabilities;
+    private volatile LinuxHost host;
+    private volatile Path helper;
+    private volatile Path socketDir;
+    private final Set<LinuxSandbox> live = ConcurrentHashMap.newKeySet();
+
+    /** Cheap: probing and extraction happen on first use. */
+    public LinuxBackend() {
+    }
+
+    @Override
+    public String name() {
+        return "linux";
+    }
+
+    @Override
+    public int priority() {
+        return 100;
+    }
+
+    @Override
+    public ProbeResult probe() {
+        ProbeResult p = probe;
+        if (p == null) {
+            p = doProbe();
+            probe = p;
+        }
+        return p;
+    }
+
+    private ProbeResult doProbe() {
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
+            return ProbeResult.unavailable("not a Linux host (os.name is " + os + ")");
+        }
+        if (!HelperBinary.present()) {
+            return ProbeResult.unavailable("this isola build carries no helper for " + System.getProperty("os.arch")
+                    + "; rebuild isola on this machine (mvn install) with a C compiler installed");
+        }
+        if (!Files.isDirectory(Path.of("/proc/self/ns"))) {
+            return ProbeResult.unavailable("/proc is not mounted or the kernel lacks namespaces (/proc/self/ns missing)");
+        }
+        LinuxHost h = host();
+        if (!h.root()) {
+            String why = LinuxHost.userNamespaceProblem();
+            if (why != null) {
+                return ProbeResult.unavailable("running as uid " + h.uid + " needs a user namespace, but " + why);
+            }
+        }
+        return ProbeResult.available("kernel " + h.kernel + (h.root() ? ", root" : ", rootless (uid " + h.uid + ")"));
+    }
+
+    LinuxHost host() {
+        LinuxHost h = host;
+        if (h == null) {
+            h = LinuxHost.read();
+            host = h;
+        }
+        return h;
+    }
+
+    @Override
+    public CapabilitySet capabilities() {
+        CapabilitySet c = capabilities;
+        if (c == null) {
+            c = computeCapabilities();
+            capabilities = c;
+        }
+        return c;
+    }
+
+    private CapabilitySet computeCapabilities() {
+        ProbeResult p = probe();
+        CapabilitySet.Builder b = CapabilitySet.builder();
+        if (!p.available()) {
+            for (Capability c : Capability.values()) {
+                b.lacks(c, p.reason());
+            }
+            return b.build();
+        }
+        b.supports(Capability.PID_ISOLATION, Capability.HOSTNAME, Capability.IPC_ISOLATION, Capability.MOUNT_ISOLATION,
+                Capability.HOST_ROOT, Capability.ROOT_DIRECTORY, Capability.WRITABLE_ROOT, Capability.BIND_MOUNT,
+                Capability.TMPFS, Capability.NETWORK_NONE, Capability.NETWORK_HOST, Capability.USER_SWITCH,
+                Capability.SUPPLEMENTARY_GROUPS, Capability.RLIMITS, Capability.NO_NEW_PRIVILEGES,
+                Capability.PRIVILEGE_SET, Capability.USER_NAMESPACE, Capability.CGROUP_NAMESPACE);
+        if (!host().root()) {
+            b.lacks(Capability.SUPPLEMENTARY_GROUPS, "setgroups(2) is denied in an unprivileged user namespace; run isola as root");
+        }
+        b.lacks(Capability.NETWORK_BRIDGE, NETWORK_LATER);
+        b.lacks(Capability.NETWORK_JOIN, NETWORK_LATER);
+        b.lacks(Capability.NETWORK_ADDRESSES, "Linux cannot restrict the host's network stack to given addresses; "
+                + "use network mode bridge for an own address");
+        for (Capability c : new Capability[] {Capability.MEMORY_LIMIT, Capability.MEMORY_SWAP_LIMIT, Capability.CPU_LIMIT,
+            Capability.CPU_WEIGHT, Capability.CPUSET, Capability.PIDS_LIMIT, Capability.IO_LIMIT}) {
+            b.lacks(c, LIMITS_LATER);
+        }
+        return b.build();
+    }
+
+    @Override
+    public Map<String, String> hostFacts() {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        if (probe().available()) {
+            LinuxHost h = host();
+            f.put("kernel", h.kernel);
+            f.put("caller", h.root() ? "root" : "uid " + h.uid + " (rootless, user namespace)");
+            String userns = LinuxHost.userNamespaceProblem();
+            f.put("unprivileged user namespaces", userns == null ? "available" : userns);
+            f.put("cgroup layout", CgroupLayout.describe());
+            f.put("helper", HelperBinary.resourceName());
+        }
+        return f;
+    }
+
+    @Override
+    public Sandbox create(SandboxSpec spec) {
+        ProbeResult p = probe();
+        if (!p.available()) {
+            throw new isola.api.BackendUnavailableException("backend linux is unavailable: " + p.reason());
+        }
+        capabilities().require(name(), spec.requiredCapabilities());
+        LinuxHost h = host();
+        boolean userns = LinuxSandbox.wantsUserNamespace(spec.linux(), h);
+        if (!h.root() && !userns) {
+            throw new UnsupportedCapabilityException(Capability.USER_NAMESPACE, name(),
+                    "creating namespaces as uid " + h.uid + " needs a user namespace, but the spec forbids one");
+        }
+        if (spec.root().directory() != null && !Files.isDirectory(spec.root().directory())) {
+            throw new isola.api.SpecValidationException("root directory " + spec.root().directory() + " does not exist or is not a directory");
+        }
+        SandboxSpec resolved = spec;
+        if (spec.root().directory() != null) {
+            try {
+                resolved = spec.toBuilder().root(isola.api.RootSpec.directory(spec.root().directory().toRealPath(),
+                        spec.root().readOnly())).build();
+            } catch (java.io.IOException e) {
+                throw new isola.api.SpecValidationException("root directory " + spec.root().directory() + " cannot be resolved: " + e.getMessage());
+            }
+        }
+        if (spec.security().privileges() != null) {
+            isola.linux.ns.LinuxPrivileges.mask(spec.security().privileges());
+        }
+        var mounts = MountPlanner.plan(resolved, userns);
+        ensureHelper();
+        LinuxSandbox s = new LinuxSandbox(this, resolved, userns, LinuxSandbox.cloneFlags(resolved, userns), mounts);
+        live.add(s);
+        return s;
+    }
+
+    private synchronized void ensureHelper() {
+        if (helper == null) {
+            Path base = RuntimeDirs.base(host().uid);
+            socketDir = RuntimeDirs.privateDir(base.resolve("sock"), host().uid);
+            helper = HelperBinary.extract(base, host().uid);
+        }
+    }
+
+    Path helper() {
+        return helper;
+    }
+
+    Path socketDir() {
+        return socketDir;
+    }
+
+    void forget(LinuxSandbox s) {
+        live.remove(s);
+    }
+}

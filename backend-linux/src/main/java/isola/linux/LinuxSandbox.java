@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: Apache-2.0
+package isola.linux;
+
+import isola.api.IsolatedProcess;
+import isola.api.IsolationException;
+import isola.api.LinuxOptions;
+import isola.api.NetworkMode;
+import isola.api.ProcessSpec;
+import isola.api.Rlimit;
+import isola.api.Sandbox;
+import isola.api.SandboxSpec;
+import isola.api.SandboxState;
+import isola.api.Signal;
+import isola.api.UnsupportedCapabilityException;
+import isola.api.UserSpec;
+import isola.api.Capability;
+import isola.linux.helper.HelperLaunch;
+import isola.linux.helper.HelperProtocol;
+import isola.linux.helper.HelperRequest;
+import isola.linux.ns.LinuxPrivileges;
+import isola.linux.ns.LinuxRlimits;
+import isola.linux.ns.MountOp;
+import isola.linux.ns.UserResolver;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Linux sandbox. Its namespaces are created with its first process (the helper clones an init
+ * that stays as pid 1 until close); later processes join them with setns. Everything lives in
+ * namespaces that die with the init, so close leaves no mount, namespace or process behind.
+ */
+final class LinuxSandbox implements Sandbox {
+    private final LinuxBackend backend;
+    private final SandboxSpec spec;
+    private final boolean userNamespace;
+    private final long cloneFlags;
+    private final List<MountOp> mounts;
+    private final long capMask;
+    private final List<LinuxProcess> processes = new ArrayList<>();
+    private LinuxProcess keeper;
+    private boolean closed;
+
+    LinuxSandbox(LinuxBackend backend, SandboxSpec spec, boolean userNamespace, long cloneFlags, List<MountOp> mounts) {
+        this.backend = backend;
+        this.spec = spec;
+        this.userNamespace = userNamespace;
+        this.cloneFlags = cloneFlags;
+        this.mounts = mounts;
+        this.capMask = LinuxPrivileges.mask(spec.security().privileges());
+    }
+
+    @Override
+    public String id() {
+        return spec.id();
+    }
+
+    @Override
+    public SandboxSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public String backend() {
+        return backend.name();
+    }
+
+    @Override
+    public synchronized SandboxState state() {
+        if (closed) {
+            return SandboxState.CLOSED;
+        }
+        if (keeper == null) {
+            return SandboxState.CREATED;
+        }
+        return processes.stream().anyMatch(LinuxProcess::isAlive) ? SandboxState.RUNNING : SandboxState.STOPPED;
+    }
+
+    @Override
+    public synchronized IsolatedProcess exec(ProcessSpec ps) {
+        if (closed) {
+            throw new IsolationException("sandbox " + id() + " is closed");
+        }
+        backend.capabilities().require(backend.name(), SandboxSpec.process(ps));
+        UserSpec user = resolveUser(ps);
+        HelperRequest req = new HelperRequest();
+        boolean first = keeper == null;
+        if (first) {
+            int flags = HelperProtocol.FLAG_KEEP | HelperProtocol.FLAG_ROOT_RDONLY * (spec.root().readOnly() ? 1 : 0)
+                    | (spec.network().mode() == NetworkMode.NONE ? HelperProtocol.FLAG_LOOPBACK : 0)
+                    | (userNamespace ? HelperProtocol.FLAG_USERNS : 0)
+                    | (spec.security().noNewPrivileges() ? HelperProtocol.FLAG_NO_NEW_PRIVS : 0);
+            req.mode(HelperProtocol.MODE_INIT).cloneFlags(cloneFlags).flags(flags);
+            if (userNamespace) {
+                LinuxHost h = backend.host();
+                boolean toRoot = spec.linux().mapToRoot();
+                req.idMaps((toRoot ? 0 : h.uid) + " " + h.uid + " 1\n", (toRoot ? 0 : h.gid) + " " + h.gid + " 1\n");
+            }
+            req.hostname(spec.hostname());
+            req.root(spec.root().isHost() ? "" : spec.root().directory().toString());
+            mounts.forEach(req::mount);
+        } else {
+            if (!keeper.helper().isAlive()) {
+                throw new IsolationException("sandbox " + id() + " is no longer running: its init has exited");
+            }
+            req.mode(HelperProtocol.MODE_JOIN).joinPid(keeper.initPid())
+                    .cloneFlags(cloneFlags & ~(userNamespace ? 0 : HelperProtocol.CLONE_NEWUSER))
+                    .flags((userNamespace ? HelperProtocol.FLAG_USERNS : 0)
+                            | (spec.security().noNewPrivileges() ? HelperProtocol.FLAG_NO_NEW_PRIVS : 0));
+        }
+        processRecords(req, ps, user);
+        HelperLaunch.Started started = HelperLaunch.start(backend.helper(), backend.socketDir(), req, ps.stdin(),
+                ps.stdout(), ps.stderr());
+        LinuxProcess p = new LinuxProcess(started, first, ps.timeout(), first ? this::killAllForTimeout : null);
+        if (first) {
+            keeper = p;
+        }
+        processes.add(p);
+        return p;
+    }
+
+    private void processRecords(HelperRequest req, ProcessSpec ps, UserSpec user) {
+        ps.argv().forEach(req::arg);
+        for (Map.Entry<String, String> e : ps.effectiveEnv().entrySet()) {
+            req.env(e.getKey() + "=" + e.getValue());
+        }
+        req.cwd(ps.cwd()).ids(user.uid(), user.gid());
+        if (!userNamespace) {
+            req.groups(user.groups());
+        }
+        for (Rlimit r : ps.rlimits()) {
+            req.rlimit(LinuxRlimits.number(r.type()), r.soft(), r.hard());
+        }
+        req.umask(ps.umask() == null ? 022 : ps.umask()).caps(capMask);
+    }
+
+    private UserSpec resolveUser(ProcessSpec ps) {
+        LinuxHost h = backend.host();
+        UserSpec dflt = userNamespace && !spec.linux().mapToRoot() ? UserSpec.of(h.uid, h.gid) : UserSpec.ROOT;
+        UserSpec u = ps.user() == null ? dflt : ps.user();
+        Path root = spec.root().isHost() ? Path.of("/") : spec.root().directory();
+        u = UserResolver.resolve(u, root);
+        if (u.gid() < 0) {
+            u = new UserSpec(u.uid(), u.uid(), u.groups(), null);
+        }
+        if (userNamespace) {
+            int inner = spec.linux().mapToRoot() ? 0 : h.uid;
+            int innerGid = spec.linux().mapToRoot() ? 0 : h.gid;
+            if (u.uid() != inner || u.gid() != innerGid) {
+                throw new UnsupportedCapabilityException(Capability.USER_SWITCH, backend.name(),
+                        "a rootless sandbox maps only the caller (to " + inner + ":" + innerGid + " inside); user "
+                        + u.uid() + ":" + u.gid() + " has no mapping; run isola as root to switch users");
+            }
+        }
+        return u;
+    }
+
+    @Override
+    public synchronized void kill(Signal signal) {
+        if (closed || keeper == null) {
+            return;
+        }
+        try {
+            HelperLaunch.command(keeper.channel(), HelperProtocol.CMD_SIGNAL_ALL, signal.number());
+        } catch (IOException e) {
+            // the init is gone; nothing left to signal
+        }
+    }
+
+    /** Called by a timeout: kill every process of the sandbox, keep the init. */
+    void killAllForTimeout() {
+        kill(Signal.KILL);
+    }
+
+    @Override
+    public void close() {
+        List<LinuxProcess> all;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = new ArrayList<>(processes);
+        }
+        for (int i = all.size() - 1; i >= 0; i--) {
+            all.get(i).destroy();
+        }
+        backend.forget(this);
+    }
+
+    static long cloneFlags(SandboxSpec spec, boolean userNamespace) {
+        long f = HelperProtocol.CLONE_NEWNS | HelperProtocol.CLONE_NEWPID | HelperProtocol.CLONE_NEWUTS
+                | HelperProtocol.CLONE_NEWIPC;
+        if (spec.network().mode() == NetworkMode.NONE) {
+            f |= HelperProtocol.CLONE_NEWNET;
+        }
+        if (spec.linux().cgroupNamespace()) {
+            f |= HelperProtocol.CLONE_NEWCGROUP;
+        }
+        if (userNamespace) {
+            f |= HelperProtocol.CLONE_NEWUSER;
+        }
+        return f;
+    }
+
+    static boolean wantsUserNamespace(LinuxOptions o, LinuxHost h) {
+        return o.userNamespace() == LinuxOptions.UserNamespace.ALWAYS
+                || (o.userNamespace() == LinuxOptions.UserNamespace.AUTO && !h.root());
+    }
+}

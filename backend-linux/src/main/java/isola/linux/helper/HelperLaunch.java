@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: Apache-2.0
+package isola.linux.helper;
+
+import isola.api.HelperFailedException;
+import isola.api.IsolationException;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One start of the helper: a private socket, the helper process with the caller's stdio, the
+ * request, and the first status record (STARTED, or an ERROR that becomes an exception).
+ */
+public final class HelperLaunch {
+    private static final AtomicLong COUNTER = new AtomicLong();
+    private static final long PID = ProcessHandle.current().pid();
+
+    private HelperLaunch() {
+    }
+
+    /**
+     * What a successful launch returns.
+     *
+     * @param process the helper process (its stdio is the workload's)
+     * @param channel the helper's channel: commands go out, the EXIT record comes in
+     * @param initPid host pid of the sandbox's init
+     * @param workloadPid host pid of the workload
+     */
+    public record Started(Process process, SocketChannel channel, long initPid, long workloadPid) {
+    }
+
+    /**
+     * A status record from the helper.
+     *
+     * @param type ST_*
+     * @param step failure step (for STARTED: the init's pid)
+     * @param errno errno
+     * @param value STARTED: workload pid; EXIT: wait status
+     * @param detail what it was about
+     */
+    public record Status(int type, int step, int errno, int value, String detail) {
+    }
+
+    /**
+     * @param helper the helper executable
+     * @param socketDir private directory for the socket
+     * @param request the encoded request
+     * @param stdin the workload's stdin
+     * @param stdout the workload's stdout
+     * @param stderr the workload's stderr
+     * @return the running launch
+     * @throws HelperFailedException when the helper reports a setup failure
+     */
+    public static Started start(Path helper, Path socketDir, HelperRequest request, Redirect stdin, Redirect stdout,
+            Redirect stderr) {
+        Path sock = socketDir.resolve("s" + PID + "-" + COUNTER.incrementAndGet());
+        Process process = null;
+        SocketChannel ch = null;
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock), 1);
+            ProcessBuilder pb = new ProcessBuilder(helper.toString(), "1", sock.toString());
+            pb.environment().clear();
+            pb.redirectInput(stdin).redirectOutput(stdout).redirectError(stderr);
+            process = pb.start();
+            process.onExit().thenRun(() -> closeQuietly(server));
+            try {
+                ch = server.accept();
+            } catch (AsynchronousCloseException e) {
+                throw new IsolationException("the helper " + helper + " exited with status " + process.waitFor()
+                        + " before connecting");
+            }
+            Files.deleteIfExists(sock);
+            ch.write(ByteBuffer.wrap(request.encode()));
+            Status st = read(ch);
+            if (st == null) {
+                int code = process.waitFor();
+                throw new IsolationException("the helper exited with status " + code + " without reporting");
+            }
+            if (st.type() == HelperProtocol.ST_ERROR) {
+                throw failure(st, request);
+            }
+            if (st.type() != HelperProtocol.ST_STARTED) {
+                throw new IsolationException("the helper sent an unexpected record of type " + st.type());
+            }
+            return new Started(process, ch, st.step(), st.value());
+        } catch (IOException e) {
+            cleanup(process, ch);
+            throw new IsolationException("cannot talk to the helper: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            cleanup(process, ch);
+            Thread.currentThread().interrupt();
+            throw new IsolationException("interrupted while starting the sandbox");
+        } catch (RuntimeException e) {
+            cleanup(process, ch);
+            throw e;
+        } finally {
+            try {
+                Files.deleteIfExists(sock);
+            } catch (IOException ignored) {
+                // the directory is private; a stale socket name is harmless
+            }
+        }
+    }
+
+    private static void cleanup(Process process, SocketChannel ch) {
+        closeQuietly(ch);
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            closeStreams(process);
+        }
+    }
+
+    /** @param p a process whose pipes to close */
+    public static void closeStreams(Process p) {
+        closeQuietly(p.getOutputStream());
+        closeQuietly(p.getInputStream());
+        closeQuietly(p.getErrorStream());
+    }
+
+    /** @param c something to close, or null */
+    public static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // best effort on cleanup paths
+            }
+        }
+    }
+
+    /**
+     * Reads one status record.
+     *
+     * @param ch the channel
+     * @return the record, or null at end of file
+     * @throws IOException on a read error
+     */
+    public static Status read(SocketChannel ch) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(HelperProtocol.STATUS_SIZE).order(ByteOrder.nativeOrder());
+        while (b.hasRemaining()) {
+            if (ch.read(b) < 0) {
+                return null;
+            }
+        }
+        b.flip();
+        int type = b.getInt();
+        int step = b.getInt();
+        int errno = b.getInt();
+        int value = b.getInt();
+        byte[] d = new byte[HelperProtocol.DETAIL_SIZE];
+        b.get(d);
+        int n = 0;
+        while (n < d.length && d[n] != 0) {
+            n++;
+        }
+        return new Status(type, step, errno, value, new String(d, 0, n, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param st an ERROR record
+     * @param request the request, for the command name
+     * @return the exception to throw
+     */
+    public static HelperFailedException failure(Status st, HelperRequest request) {
+        String step = HelperProtocol.stepName(st.step());
+        String name = Errno.name(st.errno());
+        String why = Errno.describe(st.errno());
+        String detail = st.detail();
+        if (step.equals("exec")) {
+            if (name.equals("ENOENT")) {
+                why = "command not found in the sandbox";
+            } else if (name.equals("EACCES")) {
+                why = "permission denied: not executable in the sandbox";
+            }
+        } else if (step.equals("rlimit") && detail.startsWith("resource ")) {
+            detail = isola.linux.ns.LinuxRlimits.name(Integer.parseInt(detail.substring(9).trim()));
+            if (name.equals("EPERM")) {
+                why = "cannot raise a hard limit above the current one without CAP_SYS_RESOURCE";
+            }
+        }
+        String msg = step + " " + detail + ": " + name + " (" + why + ")";
+        return new HelperFailedException(msg, step, st.errno(), name);
+    }
+
+    /**
+     * Sends a command.
+     *
+     * @param ch the channel
+     * @param command CMD_*
+     * @param arg its argument
+     * @throws IOException when the helper is gone
+     */
+    public static void command(SocketChannel ch, int command, int arg) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(command).putInt(arg);
+        b.flip();
+        synchronized (ch) {
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        }
+    }
+}

@@ -100,14 +100,28 @@ static int set_rdonly(int fd, int recursive)
     return mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr);
 }
 
-static int do_bind(int errfd, int rootfd, const struct isola_mount_op *m)
+/* Detached copies of every bind source, taken before the staging tmpfs can hide any host path. */
+static int trees[ISOLA_MAX_ITEMS];
+
+static int clone_sources(int errfd, const struct isola_request *req)
+{
+    for (size_t i = 0; i < req->nmounts; i++) {
+        const struct isola_mount_op *m = &req->mounts[i];
+        trees[i] = -1;
+        if (m->op != ISOLA_MOP_BIND)
+            continue;
+        trees[i] = open_tree(AT_FDCWD, m->a, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+        if (trees[i] < 0) {
+            isola_fail(errfd, ISOLA_STEP_MOUNT, errno, m->a, m->b);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int do_bind(int errfd, int rootfd, const struct isola_mount_op *m, int tree)
 {
     struct stat st;
-    int tree = open_tree(AT_FDCWD, m->a, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-    if (tree < 0) {
-        isola_fail(errfd, ISOLA_STEP_MOUNT, errno, m->a, m->b);
-        return -1;
-    }
     if (fstat(tree, &st) < 0 || ((m->mountflags & MS_RDONLY) && set_rdonly(tree, 1) < 0)) {
         isola_fail(errfd, ISOLA_STEP_MOUNT, errno, m->a, m->b);
         close(tree);
@@ -177,7 +191,7 @@ static int run_ops(int errfd, int rootfd, const struct isola_request *req)
             rc = do_fs(errfd, rootfd, m);
             break;
         case ISOLA_MOP_BIND:
-            rc = do_bind(errfd, rootfd, m);
+            rc = do_bind(errfd, rootfd, m, trees[i]);
             break;
         case ISOLA_MOP_MKDIR:
             if (create_in_root(rootfd, m->b, 0, (mode_t)(m->flags & 07777)) < 0) {
@@ -205,6 +219,8 @@ int isola_setup_root(int errfd, const struct isola_request *req)
         isola_fail(errfd, ISOLA_STEP_MOUNT_PROPAGATION, errno, "/", NULL);
         return -1;
     }
+    if (clone_sources(errfd, req) < 0)
+        return -1;
     if (host) {
         if (mount("tmpfs", HOST_STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700,size=16k") < 0
             || mkdir(HOST_ROOT, 0700) < 0) {

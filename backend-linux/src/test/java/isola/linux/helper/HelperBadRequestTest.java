@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+package isola.linux.helper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real helper binary refuses what is not a well-formed request, and says why. */
+@EnabledOnOs(OS.LINUX)
+class HelperBadRequestTest {
+    private static final Path HELPER = Path.of("target/classes/isola/linux/helper/isola-spawn-" + System.getProperty("os.arch"));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runDirectlyItSaysItIsNotMeantToBeAndExits2() throws Exception {
+        for (String[] args : new String[][] {{}, {"2", "/tmp/x"}, {"1"}, {"1", dir.resolve("nothing").toString()}}) {
+            String[] cmd = new String[args.length + 1];
+            cmd[0] = HELPER.toString();
+            System.arraycopy(args, 0, cmd, 1, args.length);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, p.waitFor());
+            assertEquals("isola-spawn is isola's internal launcher and is not meant to be run directly\n", out);
+        }
+    }
+
+    @Test
+    void truncatedHeader() throws Exception {
+        assertError(new byte[] {1, 2, 3}, "request", "truncated request header");
+    }
+
+    @Test
+    void wrongVersion() throws Exception {
+        assertError(header(HelperProtocol.MAGIC, 99, 0), "request", "wrong magic or protocol version");
+    }
+
+    @Test
+    void truncatedBody() throws Exception {
+        assertError(header(HelperProtocol.MAGIC, 1, 100), "request", "truncated request body");
+    }
+
+    @Test
+    void recordLongerThanTheBody() throws Exception {
+        ByteBuffer b = le(12 + 8).putInt(HelperProtocol.MAGIC).putInt(1).putInt(8);
+        b.putShort((short) HelperProtocol.TAG_ARG).putShort((short) 0).putInt(50);
+        assertError(b.array(), "request", "record 7 at offset 0 claims 50 bytes but 0 remain");
+    }
+
+    @Test
+    void unknownTag() throws Exception {
+        ByteBuffer b = le(12 + 8).putInt(HelperProtocol.MAGIC).putInt(1).putInt(8);
+        b.putShort((short) 999).putShort((short) 0).putInt(0);
+        assertError(b.array(), "request", "unknown record tag 999");
+    }
+
+    @Test
+    void stringWithoutItsNul() throws Exception {
+        ByteBuffer b = le(12 + 10).putInt(HelperProtocol.MAGIC).putInt(1).putInt(10);
+        b.putShort((short) HelperProtocol.TAG_ARG).putShort((short) 0).putInt(2).put((byte) 's').put((byte) 'h');
+        assertError(b.array(), "request", "bad argument string");
+    }
+
+    @Test
+    void noCommand() throws Exception {
+        assertError(new HelperRequest().mode(HelperProtocol.MODE_INIT).encode(), "request", "no command to run");
+    }
+
+    @Test
+    void joinWithoutPid() throws Exception {
+        assertError(new HelperRequest().mode(HelperProtocol.MODE_JOIN).arg("true").encode(), "request",
+                "join mode without the pid to join");
+    }
+
+    private static ByteBuffer le(int n) {
+        return ByteBuffer.allocate(n).order(ByteOrder.nativeOrder());
+    }
+
+    private static byte[] header(int magic, int version, int len) {
+        return le(12).putInt(magic).putInt(version).putInt(len).array();
+    }
+
+    private void assertError(byte[] request, String step, String detail) throws IOException, InterruptedException {
+        Path sock = dir.resolve("s");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            Process p = new ProcessBuilder(HELPER.toString(), "1", sock.toString()).start();
+            try (SocketChannel ch = server.accept()) {
+                ch.write(ByteBuffer.wrap(request));
+                ch.shutdownOutput();
+                HelperLaunch.Status st = HelperLaunch.read(ch);
+                assertNotNull(st, "an error record");
+                assertEquals(HelperProtocol.ST_ERROR, st.type());
+                assertEquals(step, HelperProtocol.stepName(st.step()));
+                assertEquals(detail, st.detail());
+            }
+            p.waitFor(10, TimeUnit.SECONDS);
+            assertEquals(125, p.exitValue(), "the helper's own failure status");
+        }
+    }
+}

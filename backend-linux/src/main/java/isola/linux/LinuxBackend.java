@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** The Linux backend: namespaces, a fresh /proc and /dev, pivot_root, through the isola-spawn helper. */
 public final class LinuxBackend implements IsolationBackend {
@@ -31,7 +29,6 @@ public final class LinuxBackend implements IsolationBackend {
     private volatile LinuxHost host;
     private volatile Path helper;
     private volatile Path socketDir;
-    private final Set<LinuxSandbox> live = ConcurrentHashMap.newKeySet();
 
     /** Cheap: probing and extraction happen on first use. */
     public LinuxBackend() {
@@ -172,16 +169,37 @@ public final class LinuxBackend implements IsolationBackend {
         }
         var mounts = MountPlanner.plan(resolved, userns);
         ensureHelper();
-        LinuxSandbox s = new LinuxSandbox(this, resolved, userns, LinuxSandbox.cloneFlags(resolved, userns), mounts);
-        live.add(s);
-        return s;
+        return new LinuxSandbox(this, resolved, userns, LinuxSandbox.cloneFlags(resolved, userns), mounts);
     }
 
     private synchronized void ensureHelper() {
         if (helper == null) {
             Path base = RuntimeDirs.base(host().uid);
             socketDir = RuntimeDirs.privateDir(base.resolve("sock"), host().uid);
+            sweepStaleSockets(socketDir);
             helper = HelperBinary.extract(base, host().uid);
+        }
+    }
+
+    /** Removes sockets left by a JVM that died between binding and accepting (names are s&lt;pid&gt;-&lt;n&gt;). */
+    static void sweepStaleSockets(Path dir) {
+        try (var entries = Files.list(dir)) {
+            entries.forEach(p -> {
+                String n = p.getFileName().toString();
+                int dash = n.indexOf('-');
+                if (n.startsWith("s") && dash > 1) {
+                    try {
+                        long pid = Long.parseLong(n.substring(1, dash));
+                        if (ProcessHandle.of(pid).isEmpty()) {
+                            Files.deleteIfExists(p);
+                        }
+                    } catch (NumberFormatException | java.io.IOException ignored) {
+                        // not one of ours, or already gone
+                    }
+                }
+            });
+        } catch (java.io.IOException ignored) {
+            // nothing to sweep
         }
     }
 
@@ -193,7 +211,4 @@ public final class LinuxBackend implements IsolationBackend {
         return socketDir;
     }
 
-    void forget(LinuxSandbox s) {
-        live.remove(s);
-    }
 }

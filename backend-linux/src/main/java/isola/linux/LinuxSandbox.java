@@ -187,7 +187,6 @@ final class LinuxSandbox implements Sandbox {
         for (int i = all.size() - 1; i >= 0; i--) {
             all.get(i).destroy();
         }
-        backend.forget(this);
     }
 
     static long cloneFlags(SandboxSpec spec, boolean userNamespace) {

@@ -36,7 +36,7 @@ public record Limits(Long memoryBytes, Long memorySwapBytes, Double cpus, Intege
                 throw new SpecValidationException("I/O throttle device must be an absolute path, got \"" + device + "\"");
             }
             if ((readBps != null && readBps <= 0) || (writeBps != null && writeBps <= 0)) {
-                throw new SpecValidationException("I/O throttle rate for " + device + " must be positive");
+                throw new SpecValidationException("I/O throttle rate for " + device + " must be positive, got " + (readBps != null && readBps <= 0 ? readBps : writeBps));
             }
         }
     }
@@ -73,6 +73,14 @@ public record Limits(Long memoryBytes, Long memorySwapBytes, Double cpus, Intege
     private static void cpuList(String what, String list) {
         if (list != null && !list.matches("\\d+(-\\d+)?(,\\d+(-\\d+)?)*")) {
             throw new SpecValidationException(what + " must be a list such as 0-1,3, got \"" + list + "\"");
+        }
+        if (list != null) {
+            for (String range : list.split(",")) {
+                String[] ends = range.split("-");
+                if (ends.length == 2 && new java.math.BigInteger(ends[0]).compareTo(new java.math.BigInteger(ends[1])) > 0) {
+                    throw new SpecValidationException(what + " range " + range + " is reversed in \"" + list + "\"");
+                }
+            }
         }
     }
 

@@ -43,10 +43,10 @@ public record MountSpec(Type type, Path source, String destination, boolean read
             throw new SpecValidationException("a tmpfs mount takes no source (" + destination + ")");
         }
         if (sizeBytes < 0) {
-            throw new SpecValidationException("tmpfs size must not be negative for " + destination);
+            throw new SpecValidationException("tmpfs size must not be negative for " + destination + ", got " + sizeBytes);
         }
         if (mode < -1 || mode > 07777) {
-            throw new SpecValidationException("tmpfs mode must be between 0 and 07777 for " + destination);
+            throw new SpecValidationException("tmpfs mode must be between 0 and 07777 for " + destination + ", got " + (mode < 0 ? Integer.toString(mode) : "0" + Integer.toOctalString(mode)));
         }
     }
 

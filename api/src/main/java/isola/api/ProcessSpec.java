@@ -68,15 +68,20 @@ public final class ProcessSpec {
         if (!cwd.startsWith("/")) {
             throw new SpecValidationException("working directory must be absolute, got \"" + cwd + "\"");
         }
+        if (cwd.indexOf('\0') >= 0) {
+            throw new SpecValidationException("working directory contains a NUL byte: \"" + cwd.replace("\0", "\\0") + "\"");
+        }
         if (umask != null && (umask < 0 || umask > 0777)) {
-            throw new SpecValidationException("umask must be between 0 and 0777, got " + Integer.toOctalString(umask));
+            throw new SpecValidationException("umask must be between 0 and 0777, got " + (umask < 0 ? Integer.toString(umask) : "0" + Integer.toOctalString(umask)));
         }
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             throw new SpecValidationException("timeout must be positive, got " + timeout);
         }
-        long distinct = rlimits.stream().map(Rlimit::type).distinct().count();
-        if (distinct != rlimits.size()) {
-            throw new SpecValidationException("an rlimit is given twice");
+        java.util.Set<RlimitType> seen = java.util.EnumSet.noneOf(RlimitType.class);
+        for (Rlimit r : rlimits) {
+            if (!seen.add(r.type())) {
+                throw new SpecValidationException("rlimit " + r.type() + " is given twice");
+            }
         }
     }
 

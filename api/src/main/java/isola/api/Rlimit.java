@@ -18,7 +18,7 @@ public record Rlimit(RlimitType type, long soft, long hard) {
             throw new SpecValidationException("rlimit type is missing");
         }
         if (soft < -1 || hard < -1) {
-            throw new SpecValidationException("rlimit " + type + " must not be negative");
+            throw new SpecValidationException("rlimit " + type + " must not be negative, got " + (soft < -1 ? soft : hard));
         }
         if (hard != UNLIMITED && (soft == UNLIMITED || soft > hard)) {
             throw new SpecValidationException("rlimit " + type + ": soft limit " + soft

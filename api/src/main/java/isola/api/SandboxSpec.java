@@ -24,6 +24,7 @@ public final class SandboxSpec {
     private final RootSpec root;
     private final List<MountSpec> mounts;
     private final String hostname;
+    private final boolean hostnameGiven;
     private final NetworkSpec network;
     private final Limits limits;
     private final SecuritySpec security;
@@ -36,7 +37,8 @@ public final class SandboxSpec {
         this.id = b.id != null ? b.id : newId();
         this.root = b.root;
         this.mounts = List.copyOf(b.mounts);
-        this.hostname = b.hostname != null ? b.hostname : this.id.length() > 63 ? this.id.substring(0, 63) : this.id;
+        this.hostnameGiven = b.hostname != null;
+        this.hostname = b.hostname != null ? b.hostname : hostnameFor(this.id);
         this.network = b.network;
         this.limits = b.limits;
         this.security = b.security;
@@ -45,6 +47,24 @@ public final class SandboxSpec {
         this.freebsd = b.freebsd;
         this.solaris = b.solaris;
         validate();
+    }
+
+    /**
+     * The default hostname: the id made a valid host name ('_' becomes '-', at most 63 characters,
+     * no trailing '-').
+     *
+     * @param id a sandbox id
+     * @return the hostname
+     */
+    static String hostnameFor(String id) {
+        String h = id.replace('_', '-');
+        if (h.length() > 63) {
+            h = h.substring(0, 63);
+        }
+        while (h.endsWith("-") && h.length() > 1) {
+            h = h.substring(0, h.length() - 1);
+        }
+        return h;
     }
 
     /** @return a fresh random sandbox id (12 hex digits) */
@@ -59,7 +79,7 @@ public final class SandboxSpec {
             throw new SpecValidationException("sandbox id must be 1-64 letters, digits, '-' or '_' starting with a letter or digit, got \"" + id + "\"");
         }
         if (hostname.length() > 64) {
-            throw new SpecValidationException("hostname must be at most 64 characters, got " + hostname.length());
+            throw new SpecValidationException("hostname \"" + hostname + "\" must be at most 64 characters, got " + hostname.length());
         }
         for (String label : hostname.split("\\.", -1)) {
             if (!HOST_LABEL.matcher(label).matches()) {
@@ -209,7 +229,7 @@ public final class SandboxSpec {
         b.id = id;
         b.root = root;
         b.mounts.addAll(mounts);
-        b.hostname = hostname;
+        b.hostname = hostnameGiven ? hostname : null;
         b.network = network;
         b.limits = limits;
         b.security = security;

@@ -60,7 +60,7 @@ public enum Signal {
         if (s.startsWith("SIG")) {
             s = s.substring(3);
         }
-        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
+        if (!s.isEmpty() && s.length() <= 9 && s.chars().allMatch(Character::isDigit)) {
             int n = Integer.parseInt(s);
             Signal found = byNumber(n);
             if (found != null) {

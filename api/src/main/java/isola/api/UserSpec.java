@@ -60,7 +60,7 @@ public record UserSpec(int uid, int gid, List<Integer> groups, String name) {
      */
     public static UserSpec parse(String text) {
         String[] parts = text.split(":", -1);
-        if (parts.length > 2 || parts[0].isEmpty()) {
+        if (parts.length > 2 || parts[0].isEmpty() || parts[0].startsWith("-")) {
             throw new SpecValidationException("user must be UID[:GID] or NAME[:GID], got \"" + text + "\"");
         }
         int gid = -1;

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+package isola.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged CLI, run as a user runs it, with the real Linux backend. */
+@EnabledOnOs(OS.LINUX)
+@Tag("integration")
+@EnabledIfEnvironmentVariable(named = "ISOLA_ROOT_TESTS", matches = "1")
+class CliRunIT {
+    private static String jar;
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void jar() {
+        jar = System.getProperty("isola.cli.jar");
+        assumeTrue(jar != null && Files.exists(Path.of(jar)), "the packaged cli jar (run through mvn verify)");
+    }
+
+    private static Run isola(String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djdk.lang.Process.launchMechanism=VFORK", "-jar", jar));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        try (var in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        String out = read(p.getInputStream());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), out, err.join());
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void mainJobPrintsTheSandboxHostnameAndOnlyItsProcesses() throws Exception {
+        Run r = isola(null, "run", "--hostname", "demo", "--", "sh", "-c", "hostname; ps -e -o comm=");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("demo", "isola-spawn", "sh", "ps"), r.out().lines().map(String::strip).toList());
+    }
+
+    @Test
+    void stdioPassesThroughAndExitCodesAreTheWorkloads() throws Exception {
+        Run r = isola("hello\n", "run", "--", "sh", "-c", "read x; echo got $x; echo oops >&2; exit 42");
+        assertEquals(new Run(42, "got hello\n", "oops\n"), r);
+        assertEquals(143, isola(null, "run", "--", "sh", "-c", "kill -TERM $$").code());
+    }
+
+    @Test
+    void isolaFailuresAre125To127WithAMessage() throws Exception {
+        Run nf = isola(null, "run", "--", "no-such-command");
+        assertEquals(127, nf.code());
+        assertEquals("isola: exec no-such-command: ENOENT (command not found in the sandbox)\n", nf.err());
+        assertEquals(126, isola(null, "run", "--", "/etc/passwd").code());
+        Run missing = isola(null, "run", "--rootfs", "/nonexistent/rootfs", "--", "true");
+        assertEquals(125, missing.code());
+        assertEquals("isola: root directory /nonexistent/rootfs does not exist or is not a directory\n", missing.err());
+    }
+
+    @Test
+    void badInputIsAUsageErrorNamingTheValue() throws Exception {
+        Run empty = isola(null, "run");
+        assertEquals(2, empty.code());
+        Run dur = isola(null, "run", "--timeout", "5 parsecs", "--", "true");
+        assertEquals(2, dur.code());
+        assertTrue(dur.err().contains("5 parsecs"), dur.err());
+        Run rel = isola(null, "run", "-v", "/tmp:data", "--", "true");
+        assertEquals(2, rel.code());
+        assertTrue(rel.err().contains("data"), rel.err());
+        Run dots = isola(null, "run", "-v", "/tmp:/mnt/../etc", "--", "true");
+        assertEquals(2, dots.code());
+        assertTrue(dots.err().contains("\"..\""), dots.err());
+    }
+
+    @Test
+    void volumesWorkdirEnvUserAndStatusFile(@TempDir Path dir) throws Exception {
+        Path vol = Files.createDirectory(dir.resolve("vol"));
+        new File(vol.toString()).setWritable(true, false);
+        Path status = dir.resolve("status.json");
+        Run r = isola(null, "run", "-v", vol + ":/mnt:rw", "-w", "/mnt", "-e", "GREETING=hi", "-u", "1000:1000",
+                "--status-file", status.toString(), "--", "sh", "-c", "echo $GREETING $(id -u) $(pwd) > out; cat out");
+        assertEquals(new Run(0, "hi 1000 /mnt\n", ""), r);
+        assertEquals("hi 1000 /mnt\n", Files.readString(vol.resolve("out")));
+        JsonNode st = new ObjectMapper().readTree(status.toFile());
+        assertEquals(0, st.get("exitCode").asInt());
+        assertTrue(st.get("signal").isNull());
+        assertEquals(false, st.get("timedOut").asBoolean());
+        assertTrue(st.get("wallTimeMs").asLong() >= 0);
+    }
+
+    @Test
+    void timeoutKillsAndTheStatusFileSaysSo(@TempDir Path dir) throws Exception {
+        Path status = dir.resolve("s.json");
+        Run r = isola(null, "run", "--timeout", "200ms", "--status-file", status.toString(), "--", "sleep", "30");
+        assertEquals(137, r.code());
+        JsonNode st = new ObjectMapper().readTree(status.toFile());
+        assertTrue(st.get("timedOut").asBoolean());
+        assertEquals(9, st.get("signal").asInt());
+    }
+
+    @Test
+    void featuresTellsTheTruthAsJson() throws Exception {
+        Run r = isola(null, "features", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertEquals("linux", doc.get("chosenBackend").asText());
+        JsonNode linux = doc.get("backends").get(0);
+        assertTrue(linux.get("available").asBoolean());
+        assertTrue(linux.get("missing").has("MEMORY_LIMIT"), "limits are reported missing until cgroups exist");
+    }
+}

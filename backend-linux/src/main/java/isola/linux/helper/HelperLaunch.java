@@ -87,6 +87,10 @@ public final class HelperLaunch {
                 throw new IsolationException("the helper exited with status " + code + " without reporting");
             }
             if (st.type() == HelperProtocol.ST_ERROR) {
+                // the helper has undone its work and exits by itself; wait for it rather than kill it mid-cleanup
+                process.waitFor();
+                closeQuietly(ch);
+                closeStreams(process);
                 throw failure(st, request);
             }
             if (st.type() != HelperProtocol.ST_STARTED) {

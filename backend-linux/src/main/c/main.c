@@ -243,7 +243,7 @@ static int supervise(int sock, pid_t child, int statr, int ctlw, sigset_t *mask)
     }
 }
 
-/* Waits for the setup outcome on errr; forwards an ERROR or reports STARTED. */
+/* Waits for the setup outcome on errr; forwards an ERROR or reports STARTED. workload 0: ask the init. */
 static int await_exec(int sock, int errr, pid_t child, int init_pid, int workload)
 {
     unsigned char rec[ISOLA_STATUS_SIZE];
@@ -255,7 +255,7 @@ static int await_exec(int sock, int errr, pid_t child, int init_pid, int workloa
         waitpid(child, NULL, 0);
         return -1;
     }
-    isola_report(sock, ISOLA_ST_STARTED, init_pid, 0, workload, NULL);
+    isola_report(sock, ISOLA_ST_STARTED, init_pid, 0, workload ? workload : workload_pid(init_pid), NULL);
     return 0;
 }
 
@@ -284,7 +284,7 @@ static int mode_init(int sock, int devnull, sigset_t *mask)
     dup2(devnull, 0);
     dup2(devnull, 1);
     dup2(devnull, 2);
-    if (await_exec(sock, errp[0], c, c, workload_pid(c)) < 0)
+    if (await_exec(sock, errp[0], c, c, 0) < 0)
         return 125;
     return supervise(sock, c, statp[0], ctlp[1], mask);
 }

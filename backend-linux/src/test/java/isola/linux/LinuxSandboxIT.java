@@ -253,4 +253,37 @@ class LinuxSandboxIT {
         assertNotEquals("exec", e.step());
         assertTrue(e.getMessage().startsWith("rlimit NOFILE: EPERM"), e.getMessage());
     }
+
+    @Test
+    void pidIsTheWorkloadsHostPid() throws Exception {
+        try (Sandbox s = Isolation.backend("linux").create(SandboxSpec.builder().build())) {
+            IsolatedProcess p = s.exec(ProcessSpec.builder("sleep", "100").build());
+            assertEquals("sleep", Files.readString(Path.of("/proc/" + p.pid() + "/comm")).strip());
+            IsolatedProcess q = s.exec(ProcessSpec.builder("sleep", "101").build());
+            assertEquals("sleep 101", Files.readString(Path.of("/proc/" + q.pid() + "/cmdline")).replace('\0', ' ').strip());
+        }
+    }
+
+    @Test
+    void ownCgroupAndIpcNamespacesAndAReadOnlyRootMount() throws Exception {
+        var r = sh("cut -d: -f3 /proc/self/cgroup | sort -u; ipcmk -Q >/dev/null && ipcs -q | grep -c 0x; "
+                + "grep -E '^[^ ]+ / ' /proc/mounts | grep -c ' ro,'");
+        assertEquals(List.of("/", "1", "1"), r.lines(), r.err());
+        Process host = new ProcessBuilder("sh", "-c", "ipcs -q | grep -c 0x || true").start();
+        String hostQueues = new String(host.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        host.waitFor();
+        assertEquals("0", hostQueues, "the queue made inside is not on the host");
+    }
+
+    @Test
+    void signalsToTheSupervisorAreForwardedToTheWorkload() throws Exception {
+        try (Sandbox s = Isolation.backend("linux").create(SandboxSpec.builder().build())) {
+            IsolatedProcess p = s.exec(ProcessSpec.builder("sleep", "100").build());
+            List<ProcessHandle> helpers = ProcessHandle.current().children()
+                    .filter(h -> h.info().command().orElse("").contains("isola-spawn")).toList();
+            assertEquals(1, helpers.size());
+            assertTrue(helpers.get(0).destroy(), "SIGTERM sent to the supervisor");
+            assertEquals(15, p.waitFor().signal());
+        }
+    }
 }

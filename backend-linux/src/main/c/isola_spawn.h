@@ -52,11 +52,15 @@ struct isola_request {
     char *envp[ISOLA_MAX_ITEMS + 1];
 };
 
-/* request.c */
+/* request.c: req must be zero-initialised (static storage) */
 int isola_parse_request(const unsigned char *buf, size_t len, struct isola_request *req,
                         char *why, size_t whylen);
 int isola_read_full(int fd, void *buf, size_t len);
 int isola_write_full(int fd, const void *buf, size_t len);
+
+/* format.c: no stdio in the helper */
+void isola_format(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int isola_parse_int(const char *s);
 
 /* report.c: status records; the fd receives them */
 void isola_report(int fd, int type, int step, int err, int value, const char *detail);

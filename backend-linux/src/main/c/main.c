@@ -23,7 +23,6 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -172,7 +171,7 @@ static int workload_pid(pid_t init)
 {
     char path[64];
     char buf[64];
-    snprintf(path, sizeof path, "/proc/%d/task/%d/children", init, init);
+    isola_format(path, sizeof path, "/proc/%d/task/%d/children", init, init);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return init;
@@ -181,7 +180,7 @@ static int workload_pid(pid_t init)
     if (n <= 0)
         return init;
     buf[n] = '\0';
-    int pid = atoi(buf);
+    int pid = isola_parse_int(buf);
     return pid > 0 ? pid : init;
 }
 
@@ -297,7 +296,7 @@ static int mode_join(int sock, int devnull, sigset_t *mask)
     int fds[7];
     char path[64];
     int errp[2];
-    snprintf(path, sizeof path, "/proc/%u/root", req.join_pid);
+    isola_format(path, sizeof path, "/proc/%u/root", req.join_pid);
     int rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0) {
         isola_fail(sock, ISOLA_STEP_SETNS, errno, path, NULL);
@@ -307,7 +306,7 @@ static int mode_join(int sock, int devnull, sigset_t *mask)
         fds[i] = -1;
         if (!(req.clone_flags & (uint64_t)order[i].flag))
             continue;
-        snprintf(path, sizeof path, "/proc/%u/ns/%s", req.join_pid, order[i].name);
+        isola_format(path, sizeof path, "/proc/%u/ns/%s", req.join_pid, order[i].name);
         fds[i] = open(path, O_RDONLY | O_CLOEXEC);
         if (fds[i] < 0) {
             isola_fail(sock, ISOLA_STEP_SETNS, errno, path, NULL);

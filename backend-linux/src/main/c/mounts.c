@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -148,7 +147,7 @@ static int do_fs(int errfd, int rootfd, const struct isola_mount_op *m)
         isola_fail(errfd, ISOLA_STEP_MOUNT, errno, m->a, m->b);
         return -1;
     }
-    snprintf(where, sizeof where, "/proc/self/fd/%d", dst);
+    isola_format(where, sizeof where, "/proc/self/fd/%d", dst);
     int rc = mount(m->a, where, m->a, (unsigned long)m->mountflags, m->c[0] ? m->c : NULL);
     int err = errno;
     close(dst);

@@ -12,7 +12,6 @@
 #include <linux/capability.h>
 #include <net/if.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -190,7 +189,7 @@ void isola_exec_workload(int errfd, const struct isola_request *req)
         struct rlimit rl = {(rlim_t)req->rlimits[i].soft, (rlim_t)req->rlimits[i].hard};
         if (setrlimit((int)req->rlimits[i].resource, &rl) < 0) {
             char what[32];
-            snprintf(what, sizeof what, "resource %u", req->rlimits[i].resource);
+            isola_format(what, sizeof what, "resource %u", req->rlimits[i].resource);
             die(errfd, ISOLA_STEP_RLIMIT, errno, what);
         }
     }

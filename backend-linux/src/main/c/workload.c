@@ -85,13 +85,19 @@ int isola_setup_loopback(int errfd)
     return 0;
 }
 
+/*
+ * Every disposition back to default, including the real-time signals glibc keeps for itself
+ * (32, 33), which signal(3) refuses to touch: the raw system call with an all-zero kernel
+ * sigaction (SIG_DFL is 0, no flags, no restorer, empty mask) fits every architecture's layout.
+ */
 static void reset_signals(void)
 {
+    unsigned long zero[4] = {0, 0, 0, 0};
     sigset_t none;
     sigemptyset(&none);
-    for (int s = 1; s < NSIG; s++) {
+    for (int s = 1; s < 65; s++) {
         if (s != SIGKILL && s != SIGSTOP)
-            signal(s, SIG_DFL);
+            (void)syscall(SYS_rt_sigaction, s, zero, NULL, 8);
     }
     sigprocmask(SIG_SETMASK, &none, NULL);
 }

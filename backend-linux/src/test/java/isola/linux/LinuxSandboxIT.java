@@ -286,4 +286,24 @@ class LinuxSandboxIT {
             assertEquals(15, p.waitFor().signal());
         }
     }
+
+    @Test
+    void workloadGetsOnlyStdioAndAClearSignalState() throws Exception {
+        var r = sh("ls /proc/self/fd | tr '\\n' ' '; echo; grep -E '^Sig(Blk|Ign)' /proc/self/status | tr -d '\\t'");
+        assertEquals(List.of("0 1 2 3 ", "SigBlk:0000000000000000", "SigIgn:0000000000000000"), r.lines(), r.err());
+    }
+
+    @Test
+    void aVolumeThatVanishesBeforeStartFailsAtTheMountStepAndLeavesNothing(@TempDir Path dir) throws Exception {
+        Path src = Files.createDirectory(dir.resolve("data"));
+        Path real = src.toRealPath();
+        try (Sandbox s = Isolation.backend("linux").create(SandboxSpec.builder().mount(MountSpec.bind(src, "/mnt", false)).build())) {
+            Files.delete(src);
+            HelperFailedException e = assertThrows(HelperFailedException.class,
+                    () -> s.exec(ProcessSpec.builder("true").build()));
+            assertEquals("mount", e.step());
+            assertEquals("mount " + real + " -> /mnt: ENOENT (no such file or directory)", e.getMessage());
+            assertEquals(List.of(), Sandboxes.helperProcesses());
+        }
+    }
 }

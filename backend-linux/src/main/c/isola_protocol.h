@@ -41,6 +41,7 @@
 #define ISOLA_TAG_FLAGS 16      /* u32: ISOLA_FLAG_* */
 #define ISOLA_TAG_JOIN_PID 17   /* u32: host pid of the sandbox init to join */
 #define ISOLA_TAG_ROOT 18       /* string: directory the new root is built on; empty = host root */
+#define ISOLA_TAG_CGROUP 19     /* string: a cgroup.procs file the workload joins before exec, repeated */
 
 #define ISOLA_MODE_INIT 1 /* create namespaces, run an init as pid 1 and the workload under it */
 #define ISOLA_MODE_JOIN 2 /* enter the namespaces of a live init and run the workload */
@@ -89,7 +90,8 @@
     X(NO_NEW_PRIVS, "no_new_privs")   \
     X(CHDIR, "chdir")                 \
     X(CLOSE_FDS, "close fds")         \
-    X(EXEC, "exec")
+    X(EXEC, "exec")                   \
+    X(CGROUP, "cgroup")
 
 enum isola_step {
 #define ISOLA_STEP_ENUM(n, s) ISOLA_STEP_##n,

@@ -50,6 +50,8 @@ struct isola_request {
     char *argv[ISOLA_MAX_ITEMS + 1];
     size_t nenv;
     char *envp[ISOLA_MAX_ITEMS + 1];
+    size_t ncgroups;
+    const char *cgroups[64];
 };
 
 /* request.c: req must be zero-initialised (static storage) */

@@ -34,6 +34,47 @@
 #include "isola_spawn.h"
 
 static struct isola_request req;
+static int cgroup_fds[64];
+
+/* Opens every cgroup.procs file while the host's /sys/fs/cgroup is still in view. */
+static int open_cgroups(int sock)
+{
+    for (size_t i = 0; i < req.ncgroups; i++) {
+        cgroup_fds[i] = open(req.cgroups[i], O_WRONLY | O_CLOEXEC);
+        if (cgroup_fds[i] < 0) {
+            isola_fail(sock, ISOLA_STEP_CGROUP, errno, req.cgroups[i], NULL);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Moves a child into the sandbox's cgroups, then lets it go on by writing to its sync pipe. */
+static int place_in_cgroups(int sock, pid_t child, int syncw)
+{
+    char pid[16];
+    isola_format(pid, sizeof pid, "%d", child);
+    for (size_t i = 0; i < req.ncgroups; i++) {
+        if (isola_write_full(cgroup_fds[i], pid, strlen(pid)) < 0) {
+            isola_fail(sock, ISOLA_STEP_CGROUP, errno, req.cgroups[i], NULL);
+            return -1;
+        }
+        close(cgroup_fds[i]);
+    }
+    char go = 1;
+    (void)isola_write_full(syncw, &go, 1);
+    close(syncw);
+    return 0;
+}
+
+/* In the child: waits until the parent has placed it in its cgroups. */
+static void await_placement(int syncr)
+{
+    char go;
+    if (read(syncr, &go, 1) != 1)
+        _exit(125);
+    close(syncr);
+}
 
 static void usage(void) __attribute__((noreturn));
 static void usage(void)
@@ -97,12 +138,18 @@ static int block_signals(sigset_t *set)
 }
 
 /* The sandbox's pid 1: reaps everything, reports the workload's status, forwards signals. */
-static void run_init(int errw, int statw, int ctlr, int devnull, sigset_t *mask) __attribute__((noreturn));
-static void run_init(int errw, int statw, int ctlr, int devnull, sigset_t *mask)
+static void run_init(int errw, int statw, int ctlr, int devnull, int syncr, sigset_t *mask) __attribute__((noreturn));
+static void run_init(int errw, int statw, int ctlr, int devnull, int syncr, sigset_t *mask)
 {
     int main_done = 0;
     pid_t w;
     int sfd;
+    await_placement(syncr);
+    /* the cgroup namespace is made after joining the sandbox's cgroups, so that they are its root */
+    if ((req.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+        isola_fail(errw, ISOLA_STEP_CLONE, errno, "cgroup namespace", NULL);
+        _exit(125);
+    }
     if ((req.flags & ISOLA_FLAG_USERNS) && isola_setup_userns_maps(errw, &req) < 0)
         _exit(125);
     if (isola_setup_root(errw, &req) < 0)
@@ -260,12 +307,14 @@ static int await_exec(int sock, int errr, pid_t child, int init_pid, int workloa
 
 static int mode_init(int sock, int devnull, sigset_t *mask)
 {
-    int errp[2], statp[2], ctlp[2];
-    if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(statp, O_CLOEXEC) < 0 || pipe2(ctlp, O_CLOEXEC) < 0) {
+    int errp[2], statp[2], ctlp[2], syncp[2];
+    if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(statp, O_CLOEXEC) < 0 || pipe2(ctlp, O_CLOEXEC) < 0
+        || pipe2(syncp, O_CLOEXEC) < 0) {
         isola_fail(sock, ISOLA_STEP_CLONE, errno, "pipe", NULL);
         return 125;
     }
-    pid_t c = (pid_t)syscall(SYS_clone, (unsigned long)(req.clone_flags | SIGCHLD), NULL, NULL, NULL, 0);
+    unsigned long flags = (unsigned long)(req.clone_flags & ~(uint64_t)CLONE_NEWCGROUP);
+    pid_t c = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
     if (c < 0) {
         isola_fail(sock, ISOLA_STEP_CLONE, errno, "namespaces", NULL);
         return 125;
@@ -275,11 +324,18 @@ static int mode_init(int sock, int devnull, sigset_t *mask)
         close(errp[0]);
         close(statp[0]);
         close(ctlp[1]);
-        run_init(errp[1], statp[1], ctlp[0], devnull, mask);
+        close(syncp[1]);
+        run_init(errp[1], statp[1], ctlp[0], devnull, syncp[0], mask);
     }
     close(errp[1]);
     close(statp[1]);
     close(ctlp[0]);
+    close(syncp[0]);
+    if (place_in_cgroups(sock, c, syncp[1]) < 0) {
+        kill(c, SIGKILL);
+        waitpid(c, NULL, 0);
+        return 125;
+    }
     dup2(devnull, 0);
     dup2(devnull, 1);
     dup2(devnull, 2);
@@ -326,7 +382,8 @@ static int mode_join(int sock, int devnull, sigset_t *mask)
         return 125;
     }
     close(rootfd);
-    if (pipe2(errp, O_CLOEXEC) < 0) {
+    int syncp[2];
+    if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(syncp, O_CLOEXEC) < 0) {
         isola_fail(sock, ISOLA_STEP_FORK, errno, "pipe", NULL);
         return 125;
     }
@@ -338,9 +395,17 @@ static int mode_join(int sock, int devnull, sigset_t *mask)
     if (w == 0) {
         close(sock);
         close(errp[0]);
+        close(syncp[1]);
+        await_placement(syncp[0]);
         isola_exec_workload(errp[1], &req);
     }
     close(errp[1]);
+    close(syncp[0]);
+    if (place_in_cgroups(sock, w, syncp[1]) < 0) {
+        kill(w, SIGKILL);
+        waitpid(w, NULL, 0);
+        return 125;
+    }
     dup2(devnull, 0);
     dup2(devnull, 1);
     dup2(devnull, 2);
@@ -373,6 +438,8 @@ int main(int argc, char **argv)
         isola_fail(sock, ISOLA_STEP_REQUEST, EINVAL, why, NULL);
         return 125;
     }
+    if (open_cgroups(sock) < 0)
+        return 125;
     if (block_signals(&mask) < 0) {
         isola_fail(sock, ISOLA_STEP_CHANNEL, errno, "sigprocmask", NULL);
         return 125;

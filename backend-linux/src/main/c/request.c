@@ -151,6 +151,12 @@ int isola_parse_request(const unsigned char *buf, size_t len, struct isola_reque
                 FAIL("bad environment string");
             req->nenv++;
             break;
+        case ISOLA_TAG_CGROUP:
+            if (req->ncgroups >= 64) FAIL("too many cgroups");
+            if (one_string(p, rlen, &req->cgroups[req->ncgroups]) < 0 || req->cgroups[req->ncgroups][0] != '/')
+                FAIL("bad cgroup path");
+            req->ncgroups++;
+            break;
         default:
             FAIL("unknown record tag %u", tag);
         }

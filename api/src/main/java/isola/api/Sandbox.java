@@ -50,6 +50,15 @@ public interface Sandbox extends AutoCloseable {
      */
     void kill(Signal signal);
 
+    /**
+     * Resource usage of the sandbox so far (all its processes together).
+     *
+     * @return the usage; fields the backend does not account here are null
+     */
+    default SandboxStats stats() {
+        return SandboxStats.NONE;
+    }
+
     /** Kills every remaining process and removes all the sandbox created. Idempotent. */
     @Override
     void close();

@@ -19,8 +19,6 @@ import java.util.Map;
 
 /** The Linux backend: namespaces, a fresh /proc and /dev, pivot_root, through the isola-spawn helper. */
 public final class LinuxBackend implements IsolationBackend {
-    static final String LIMITS_LATER = "resource limits are not implemented in this version of isola's Linux backend "
-            + "(they come with cgroup support)";
     static final String NETWORK_LATER = "not implemented in this version of isola's Linux backend "
             + "(network modes none and host are)";
 
@@ -29,6 +27,7 @@ public final class LinuxBackend implements IsolationBackend {
     private volatile LinuxHost host;
     private volatile Path helper;
     private volatile Path socketDir;
+    private volatile isola.linux.cgroup.CgroupMounts cgroupMounts;
 
     /** Cheap: probing and extraction happen on first use. */
     public LinuxBackend() {
@@ -116,11 +115,36 @@ public final class LinuxBackend implements IsolationBackend {
         b.lacks(Capability.NETWORK_JOIN, NETWORK_LATER);
         b.lacks(Capability.NETWORK_ADDRESSES, "Linux cannot restrict the host's network stack to given addresses; "
                 + "use network mode bridge for an own address");
-        for (Capability c : new Capability[] {Capability.MEMORY_LIMIT, Capability.MEMORY_SWAP_LIMIT, Capability.CPU_LIMIT,
-            Capability.CPU_WEIGHT, Capability.CPUSET, Capability.PIDS_LIMIT, Capability.IO_LIMIT}) {
-            b.lacks(c, LIMITS_LATER);
-        }
+        limitCapabilities(b);
         return b.build();
+    }
+
+    private void limitCapabilities(CapabilitySet.Builder b) {
+        Object[][] table = {{Capability.MEMORY_LIMIT, "memory"}, {Capability.MEMORY_SWAP_LIMIT, "memory"},
+            {Capability.CPU_LIMIT, "cpu"}, {Capability.CPU_WEIGHT, "cpu"}, {Capability.CPUSET, "cpuset"},
+            {Capability.PIDS_LIMIT, "pids"}, {Capability.IO_LIMIT, cgroups().find("blkio") != null ? "blkio" : "io"}};
+        for (Object[] row : table) {
+            Capability c = (Capability) row[0];
+            String controller = (String) row[1];
+            if (!host().root()) {
+                b.lacks(c, "limits for rootless sandboxes need a delegated cgroup v2 subtree, which this version of isola "
+                        + "does not use yet; run as root for limits");
+            } else if (cgroups().find(controller) == null) {
+                b.lacks(c, "the " + controller + " cgroup controller is not mounted here (neither a v1 hierarchy nor in "
+                        + "cgroup.controllers of the cgroup2 mount)");
+            } else {
+                b.supports(c);
+            }
+        }
+    }
+
+    isola.linux.cgroup.CgroupMounts cgroups() {
+        isola.linux.cgroup.CgroupMounts m = cgroupMounts;
+        if (m == null) {
+            m = isola.linux.cgroup.CgroupMounts.probe();
+            cgroupMounts = m;
+        }
+        return m;
     }
 
     @Override
@@ -134,6 +158,7 @@ public final class LinuxBackend implements IsolationBackend {
             String userns = LinuxHost.userNamespaceProblem();
             f.put("unprivileged user namespaces", userns == null ? "available" : userns);
             f.put("cgroup layout", CgroupLayout.describe());
+            f.put("cgroup controllers", cgroups().describe());
             f.put("helper", HelperBinary.resourceName());
         }
         return f;
@@ -169,7 +194,20 @@ public final class LinuxBackend implements IsolationBackend {
         }
         var mounts = MountPlanner.plan(resolved, userns);
         ensureHelper();
-        return new LinuxSandbox(this, resolved, userns, LinuxSandbox.cloneFlags(resolved, userns), mounts);
+        isola.linux.cgroup.SandboxCgroups cg = null;
+        if (resolved.limits().any()) {
+            cg = isola.linux.cgroup.SandboxCgroups.create(cgroups(), cgroupParent(resolved), resolved.id(), resolved.limits());
+        }
+        return new LinuxSandbox(this, resolved, userns, LinuxSandbox.cloneFlags(resolved, userns), mounts, cg);
+    }
+
+    private static String cgroupParent(SandboxSpec spec) {
+        String p = spec.linux().cgroupParent() == null ? "isola" : spec.linux().cgroupParent();
+        String norm = isola.api.SandboxPaths.checkInside("cgroup parent", "/" + p).substring(1);
+        if (norm.isEmpty()) {
+            throw new isola.api.SpecValidationException("cgroup parent must name a cgroup below the root, got \"" + p + "\"");
+        }
+        return norm;
     }
 
     private synchronized void ensureHelper() {

@@ -34,8 +34,12 @@ final class LinuxProcess implements IsolatedProcess {
     private volatile boolean timedOut;
     private volatile ScheduledFuture<?> timer;
 
-    LinuxProcess(HelperLaunch.Started launch, boolean keeper, Duration timeout, Runnable onTimeout) {
+    private final java.util.function.UnaryOperator<ExitStatus> verdict;
+
+    LinuxProcess(HelperLaunch.Started launch, boolean keeper, Duration timeout, Runnable onTimeout,
+            java.util.function.UnaryOperator<ExitStatus> verdict) {
         this.launch = launch;
+        this.verdict = verdict;
         this.keeper = keeper;
         if (timeout != null) {
             Runnable action = onTimeout != null ? onTimeout : () -> kill(Signal.KILL);
@@ -92,6 +96,7 @@ final class LinuxProcess implements IsolatedProcess {
             t.cancel(false);
         }
         ExitStatus s = ExitStatus.fromWaitStatus(waitStatus, Duration.ofNanos(System.nanoTime() - startNanos));
+        s = verdict.apply(s);
         exit.complete(timedOut ? s.withTimedOut() : s);
     }
 

@@ -39,12 +39,15 @@ final class LinuxSandbox implements Sandbox {
     private final long cloneFlags;
     private final List<MountOp> mounts;
     private final long capMask;
+    private final isola.linux.cgroup.SandboxCgroups cgroups;
     private final List<LinuxProcess> processes = new ArrayList<>();
     private LinuxProcess keeper;
     private boolean closed;
 
-    LinuxSandbox(LinuxBackend backend, SandboxSpec spec, boolean userNamespace, long cloneFlags, List<MountOp> mounts) {
+    LinuxSandbox(LinuxBackend backend, SandboxSpec spec, boolean userNamespace, long cloneFlags, List<MountOp> mounts,
+            isola.linux.cgroup.SandboxCgroups cgroups) {
         this.backend = backend;
+        this.cgroups = cgroups;
         this.spec = spec;
         this.userNamespace = userNamespace;
         this.cloneFlags = cloneFlags;
@@ -111,9 +114,16 @@ final class LinuxSandbox implements Sandbox {
                             | (spec.security().noNewPrivileges() ? HelperProtocol.FLAG_NO_NEW_PRIVS : 0));
         }
         processRecords(req, ps, user);
+        if (cgroups != null) {
+            cgroups.procsFiles().forEach(req::cgroup);
+        }
+        long oomBefore = cgroups == null ? 0 : cgroups.oomKills();
+        long pidsBefore = cgroups == null ? 0 : cgroups.pidsLimitHits();
         HelperLaunch.Started started = HelperLaunch.start(backend.helper(), backend.socketDir(), req, ps.stdin(),
                 ps.stdout(), ps.stderr());
-        LinuxProcess p = new LinuxProcess(started, first, ps.timeout(), first ? this::killAllForTimeout : null);
+        java.util.function.UnaryOperator<isola.api.ExitStatus> verdict = st -> cgroups == null ? st
+                : st.withVerdicts(cgroups.oomKills() > oomBefore, cgroups.pidsLimitHits() > pidsBefore);
+        LinuxProcess p = new LinuxProcess(started, first, ps.timeout(), first ? this::killAllForTimeout : null, verdict);
         if (first) {
             keeper = p;
         }
@@ -158,6 +168,11 @@ final class LinuxSandbox implements Sandbox {
     }
 
     @Override
+    public isola.api.SandboxStats stats() {
+        return cgroups == null ? isola.api.SandboxStats.NONE : cgroups.stats();
+    }
+
+    @Override
     public synchronized void kill(Signal signal) {
         if (closed || keeper == null) {
             return;
@@ -186,6 +201,9 @@ final class LinuxSandbox implements Sandbox {
         }
         for (int i = all.size() - 1; i >= 0; i--) {
             all.get(i).destroy();
+        }
+        if (cgroups != null) {
+            cgroups.remove();
         }
     }
 

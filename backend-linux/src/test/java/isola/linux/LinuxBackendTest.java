@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import isola.api.Capability;
 import isola.api.Isolation;
-import isola.api.Limits;
 import isola.api.NetworkMode;
 import isola.api.NetworkSpec;
 import isola.api.SandboxSpec;
@@ -32,14 +31,16 @@ class LinuxBackendTest {
     }
 
     @Test
-    void limitsFailClosedBeforeAnySideEffect() {
+    void limitsAreSupportedAsRootWhereTheControllerIsMounted() {
         var linux = Isolation.backend("linux");
-        SandboxSpec spec = SandboxSpec.builder()
-                .limits(new Limits(64L << 20, null, null, null, null, null, null, null, List.of())).build();
-        UnsupportedCapabilityException e = assertThrows(UnsupportedCapabilityException.class, () -> linux.create(spec));
-        assertEquals(Capability.MEMORY_LIMIT, e.capability());
-        assertEquals("linux", e.backend());
-        assertTrue(e.getMessage().startsWith("memory_limit is not supported by backend linux: resource limits"), e.getMessage());
+        var caps = linux.capabilities();
+        boolean memory = isola.linux.cgroup.CgroupMounts.probe().find("memory") != null;
+        if (Sandboxes.isRoot() && memory) {
+            assertTrue(caps.supports(Capability.MEMORY_LIMIT));
+        } else {
+            assertFalse(caps.supports(Capability.MEMORY_LIMIT));
+            assertTrue(caps.missing().get(Capability.MEMORY_LIMIT).contains("cgroup"), caps.missing().get(Capability.MEMORY_LIMIT));
+        }
     }
 
     @Test

@@ -132,6 +132,11 @@ public final class HelperRequest {
         return u64(HelperProtocol.TAG_CAPS, mask);
     }
 
+    /** @param procsFile a cgroup.procs file the workload joins before exec @return this */
+    public HelperRequest cgroup(String procsFile) {
+        return str(HelperProtocol.TAG_CGROUP, procsFile);
+    }
+
     /** @param pid host pid of the init to join @return this */
     public HelperRequest joinPid(long pid) {
         return u32(HelperProtocol.TAG_JOIN_PID, (int) pid);

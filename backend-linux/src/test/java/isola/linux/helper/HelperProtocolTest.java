@@ -33,7 +33,7 @@ class HelperProtocolTest {
             assertEquals(expected, ((Number) f.get(null)).longValue(), "ISOLA_" + m.group(1));
             checked++;
         }
-        assertEquals(39, checked, "number of protocol constants checked");
+        assertEquals(40, checked, "number of protocol constants checked");
     }
 
     @Test
@@ -46,6 +46,6 @@ class HelperProtocolTest {
         }
         assertFalse(names.isEmpty());
         assertEquals(names, List.of(HelperProtocol.STEPS));
-        assertEquals("exec", HelperProtocol.stepName(names.size() - 1));
+        assertEquals("cgroup", HelperProtocol.stepName(names.size() - 1));
     }
 }

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+package isola.linux;
+
+import static isola.linux.Sandboxes.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import isola.api.ExitStatus;
+import isola.api.IsolatedProcess;
+import isola.api.Isolation;
+import isola.api.Limits;
+import isola.api.ProcessSpec;
+import isola.api.Sandbox;
+import isola.api.SandboxSpec;
+import isola.api.SandboxStats;
+import isola.linux.cgroup.CgroupMounts;
+import java.io.File;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * Limits on whatever cgroup layout this host has (v1 hybrid on the development machine, pure v2 in
+ * the guest of vagrant/linux-guest): the same assertions on both.
+ */
+@EnabledOnOs(OS.LINUX)
+@Tag("integration")
+@EnabledIfEnvironmentVariable(named = "ISOLA_ROOT_TESTS", matches = "1")
+class CgroupIT {
+    private static CgroupMounts mounts;
+
+    @BeforeAll
+    static void needs() {
+        assumeTrue(Sandboxes.isRoot(), "cgroups are written as root");
+        mounts = CgroupMounts.probe();
+        assumeTrue(mounts.find("memory") != null && mounts.find("pids") != null && mounts.find("cpu") != null,
+                "needs the memory, pids and cpu controllers: " + mounts.describe());
+    }
+
+    private static Limits limits(Long memory, Double cpus, Long pids) {
+        return new Limits(memory, null, cpus, null, null, null, pids, null, List.of());
+    }
+
+    private static final java.util.Set<String> IDS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicInteger COUNTER = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A spec whose id this test remembers, so that leftovers of other users of the host are not counted. */
+    private static SandboxSpec.Builder spec(Limits l) {
+        String id = "cgit-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+        IDS.add(id);
+        return SandboxSpec.builder().id(id).limits(l);
+    }
+
+    private static List<Path> leftovers() throws Exception {
+        List<Path> out = new ArrayList<>();
+        for (String c : new String[] {"memory", "pids", "cpu", "cpuacct"}) {
+            CgroupMounts.Location l = mounts.find(c);
+            Path parent = l == null ? null : l.mount().resolve("isola");
+            if (parent != null && Files.isDirectory(parent)) {
+                try (var s = Files.list(parent)) {
+                    s.filter(Files::isDirectory).filter(d -> IDS.contains(d.getFileName().toString())).forEach(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void memoryHogIsOomKilledAndReported() throws Exception {
+        var r = run(spec(limits(64L << 20, null, null)).build(), "sh", "-c", "exec tail /dev/zero");
+        ExitStatus st = r.status();
+        assertEquals(9, st.signal(), "the kernel's OOM killer sends SIGKILL");
+        assertEquals(137, st.shellStatus());
+        assertTrue(st.oomKilled(), st.toString());
+        assertEquals(List.of(), leftovers());
+    }
+
+    @Test
+    void forkBombIsContainedAndReported() throws Exception {
+        long t0 = System.nanoTime();
+        ProcessSpec bomb = ProcessSpec.builder("sh", "-c", "i=0; while [ $i -lt 200 ]; do sleep 3 & i=$((i+1)); done; wait")
+                .timeout(Duration.ofSeconds(30)).build();
+        try (Sandbox s = Isolation.backend("linux").create(spec(limits(null, null, 32L)).build())) {
+            IsolatedProcess p = s.exec(bomb);
+            Thread.sleep(500);
+            SandboxStats stats = s.stats();
+            assertNotNull(stats.pids());
+            assertTrue(stats.pids() <= 32, "pids now " + stats.pids());
+            ExitStatus st = Sandboxes.capture(p).status();
+            assertTrue(st.pidsLimitHit(), st.toString());
+            assertTrue(!st.timedOut());
+        }
+        assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "contained promptly");
+        assertEquals(List.of(), leftovers());
+    }
+
+    @Test
+    void cpuSpinnerGetsHalfACpu() throws Exception {
+        try (Sandbox s = Isolation.backend("linux").create(spec(limits(null, 0.5, null)).build())) {
+            long t0 = System.nanoTime();
+            IsolatedProcess p = s.exec(ProcessSpec.builder("sh", "-c", "while :; do :; done")
+                    .timeout(Duration.ofSeconds(3)).stdout(Redirect.DISCARD).build());
+            ExitStatus st = p.waitFor();
+            double wall = (System.nanoTime() - t0) / 1e9;
+            SandboxStats stats = s.stats();
+            double cpu = (stats.cpuUserNanos() + stats.cpuSystemNanos()) / 1e9;
+            double share = cpu / wall;
+            assertTrue(st.timedOut());
+            assertTrue(Math.abs(share - 0.5) <= 0.05, "measured CPU share " + share + " (cpu " + cpu + " s in " + wall + " s)");
+        }
+    }
+
+    @Test
+    void statsAccountMemoryAndCpu() throws Exception {
+        try (Sandbox s = Isolation.backend("linux").create(spec(limits(256L << 20, null, 100L)).build())) {
+            var r = Sandboxes.capture(s.exec(ProcessSpec.builder("sh", "-c",
+                    "head -c 50000000 /dev/zero | tail -c 1 >/dev/null; i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done").build()));
+            assertTrue(r.status().success(), r.err());
+            SandboxStats st = s.stats();
+            assertTrue(st.memoryPeakBytes() > 1 << 20, st.toString());
+            assertTrue(st.cpuUserNanos() + st.cpuSystemNanos() > 0, st.toString());
+            assertEquals(0L, st.oomKills());
+        }
+    }
+
+    @Test
+    void processesJoinTheCgroupBeforeTheirFirstInstruction() throws Exception {
+        try (Sandbox s = Isolation.backend("linux").create(spec(limits(null, null, 50L)).build())) {
+            var first = Sandboxes.capture(s.exec(ProcessSpec.builder("cat", "/proc/self/cgroup").build()));
+            var joined = Sandboxes.capture(s.exec(ProcessSpec.builder("cat", "/proc/self/cgroup").build()));
+            for (var r : List.of(first, joined)) {
+                assertTrue(r.out().lines().allMatch(l -> l.endsWith(":/")), "every hierarchy is the namespace's root: " + r.out());
+            }
+        }
+    }
+
+    @Test
+    void twoHundredLimitedSandboxesTwoAtATimeLeaveNothing() throws Exception {
+        List<String> mountsBefore = Files.readAllLines(Path.of("/proc/self/mountinfo"));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<ExitStatus>> runs = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                runs.add(pool.submit(() -> run(spec(limits(32L << 20, 1.0, 16L)).build(),
+                        ProcessSpec.builder("/bin/true").stdin(Redirect.from(new File("/dev/null"))).build()).status()));
+            }
+            for (Future<ExitStatus> f : runs) {
+                assertTrue(f.get().success());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(List.of(), leftovers(), "cgroups");
+        assertEquals(List.of(), Sandboxes.helperProcesses(), "processes");
+        assertEquals(mountsBefore, Files.readAllLines(Path.of("/proc/self/mountinfo")), "mounts");
+    }
+}

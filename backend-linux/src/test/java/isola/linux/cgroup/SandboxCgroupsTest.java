@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+package isola.linux.cgroup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import isola.api.Capability;
+import isola.api.Limits;
+import isola.api.UnsupportedCapabilityException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Limits written into a fake tree: the file names and values each cgroup version expects. */
+class SandboxCgroupsTest {
+    @TempDir
+    Path fs;
+
+    private static Limits limits(Long mem, Long swap, Double cpus, Integer weight, String cpus2, Long pids) {
+        return new Limits(mem, swap, cpus, weight, cpus2, null, pids, null, List.of());
+    }
+
+    /** Prepares empty control files in the sandbox's future directory, as the kernel would create them. */
+    private void v1Files(String controller, String... files) throws Exception {
+        Path dir = fs.resolve("sys/fs/cgroup/" + controller + "/isola/box");
+        for (String f : files) {
+            CgroupFakeTree.write(dir.resolve(f), "");
+        }
+    }
+
+    @Test
+    void v1WritesLimitInBytesMemswQuotaPeriodSharesPidsAndCpuset() throws Exception {
+        CgroupFakeTree.write(fs.resolve("sys/fs/cgroup/unified/cgroup.controllers"), "hugetlb\n");
+        v1Files("memory", "memory.limit_in_bytes", "memory.memsw.limit_in_bytes", "cgroup.procs");
+        v1Files("cpu", "cpu.cfs_period_us", "cpu.cfs_quota_us", "cpu.shares", "cgroup.procs");
+        v1Files("pids", "pids.max", "cgroup.procs");
+        v1Files("cpuset", "cpuset.cpus", "cpuset.mems", "cgroup.procs");
+        CgroupFakeTree.write(fs.resolve("sys/fs/cgroup/cpuset/cpuset.cpus"), "0-1\n");
+        CgroupFakeTree.write(fs.resolve("sys/fs/cgroup/cpuset/cpuset.mems"), "0\n");
+        CgroupFakeTree.write(fs.resolve("sys/fs/cgroup/cpuset/isola/cpuset.cpus"), "");
+        CgroupFakeTree.write(fs.resolve("sys/fs/cgroup/cpuset/isola/cpuset.mems"), "");
+        CgroupMounts m = CgroupMounts.parse(CgroupFakeTree.hybridMountinfo(), fs);
+        SandboxCgroups cg = SandboxCgroups.create(m, "isola", "box", limits(64L << 20, null, 0.5, 100, "1", 32L));
+        Path base = fs.resolve("sys/fs/cgroup");
+        assertEquals("67108864", Files.readString(base.resolve("memory/isola/box/memory.limit_in_bytes")));
+        assertEquals("67108864", Files.readString(base.resolve("memory/isola/box/memory.memsw.limit_in_bytes")),
+                "without a swap limit, no swap beyond the memory limit");
+        assertEquals("100000", Files.readString(base.resolve("cpu/isola/box/cpu.cfs_period_us")));
+        assertEquals("50000", Files.readString(base.resolve("cpu/isola/box/cpu.cfs_quota_us")));
+        // runc maps shares to weight as 1 + (shares - 2) * 9999 / 262142; inverted: 2 + 99 * 262142 / 9999 = 2597
+        assertEquals("2597", Files.readString(base.resolve("cpu/isola/box/cpu.shares")));
+        assertEquals("32", Files.readString(base.resolve("pids/isola/box/pids.max")));
+        assertEquals("0-1", Files.readString(base.resolve("cpuset/isola/cpuset.cpus")), "a v1 cpuset parent is initialised");
+        assertEquals("0", Files.readString(base.resolve("cpuset/isola/box/cpuset.mems")));
+        assertEquals("1", Files.readString(base.resolve("cpuset/isola/box/cpuset.cpus")));
+        assertTrue(cg.procsFiles().contains(base.resolve("memory/isola/box/cgroup.procs").toString()));
+        assertTrue(cg.procsFiles().contains(base.resolve("cpuacct/isola/box/cgroup.procs").toString()), "cpuacct for CPU time");
+    }
+
+    @Test
+    void v2WritesMaxSwapMaxCpuMaxWeightAndEnablesControllersInTheParents() throws Exception {
+        Path root = fs.resolve("sys/fs/cgroup");
+        CgroupFakeTree.write(root.resolve("cgroup.controllers"), "cpuset cpu io memory pids\n");
+        CgroupFakeTree.write(root.resolve("cgroup.subtree_control"), "");
+        CgroupFakeTree.write(root.resolve("isola/cgroup.subtree_control"), "");
+        for (String f : new String[] {"memory.max", "memory.swap.max", "cpu.max", "cpu.weight", "pids.max", "cgroup.procs"}) {
+            CgroupFakeTree.write(root.resolve("isola/box/" + f), "");
+        }
+        CgroupMounts m = CgroupMounts.parse(CgroupFakeTree.unifiedMountinfo(), fs);
+        SandboxCgroups cg = SandboxCgroups.create(m, "isola", "box", limits(64L << 20, 96L << 20, 1.5, 50, null, 10L));
+        Path box = root.resolve("isola/box");
+        assertEquals("67108864", Files.readString(box.resolve("memory.max")));
+        assertEquals("33554432", Files.readString(box.resolve("memory.swap.max")), "swap = memory+swap - memory");
+        assertEquals("150000 100000", Files.readString(box.resolve("cpu.max")));
+        assertEquals("50", Files.readString(box.resolve("cpu.weight")));
+        assertEquals("10", Files.readString(box.resolve("pids.max")));
+        // a fake file keeps only the last write; the kernel accumulates "+c" writes
+        assertTrue(Files.readString(root.resolve("cgroup.subtree_control")).startsWith("+"));
+        assertEquals(List.of(box.resolve("cgroup.procs").toString()), cg.procsFiles(), "one directory on v2");
+    }
+
+    @Test
+    void aMissingControllerFailsClosedNamingIt() throws Exception {
+        CgroupFakeTree.write(fs.resolve("sys/fs/cgroup/cgroup.controllers"), "cpu pids\n");
+        CgroupMounts m = CgroupMounts.parse(CgroupFakeTree.unifiedMountinfo(), fs);
+        UnsupportedCapabilityException e = assertThrows(UnsupportedCapabilityException.class,
+                () -> SandboxCgroups.create(m, "isola", "box", limits(1L << 20, null, null, null, null, null)));
+        assertEquals(Capability.MEMORY_LIMIT, e.capability());
+        assertEquals("memory_limit is not supported by backend linux: the memory cgroup controller is not available: "
+                + "neither a cgroup v1 hierarchy for it is mounted nor is it listed in cgroup.controllers of "
+                + fs.resolve("sys/fs/cgroup"), e.getMessage());
+        assertTrue(!Files.exists(fs.resolve("sys/fs/cgroup/isola")), "nothing was created");
+    }
+
+    @Test
+    void verdictsAndStatsAreReadFromTheEventFiles() throws Exception {
+        Path root = fs.resolve("sys/fs/cgroup");
+        CgroupFakeTree.write(root.resolve("cgroup.controllers"), "memory pids\n");
+        CgroupFakeTree.write(root.resolve("isola/box/memory.max"), "");
+        CgroupFakeTree.write(root.resolve("isola/box/memory.swap.max"), "");
+        CgroupMounts m = CgroupMounts.parse(CgroupFakeTree.unifiedMountinfo(), fs);
+        SandboxCgroups cg = SandboxCgroups.create(m, "isola", "box", limits(8L << 20, null, null, null, null, null));
+        Path box = root.resolve("isola/box");
+        CgroupFakeTree.write(box.resolve("memory.events"), "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");
+        CgroupFakeTree.write(box.resolve("pids.events"), "max 2\n");
+        CgroupFakeTree.write(box.resolve("memory.current"), "4096\n");
+        CgroupFakeTree.write(box.resolve("memory.peak"), "8388608\n");
+        CgroupFakeTree.write(box.resolve("pids.current"), "3\n");
+        CgroupFakeTree.write(box.resolve("cpu.stat"), "usage_usec 300\nuser_usec 200\nsystem_usec 100\n");
+        assertEquals(1, cg.oomKills());
+        assertEquals(2, cg.pidsLimitHits());
+        var st = cg.stats();
+        assertEquals(200_000L, st.cpuUserNanos());
+        assertEquals(100_000L, st.cpuSystemNanos());
+        assertEquals(4096L, st.memoryBytes());
+        assertEquals(8388608L, st.memoryPeakBytes());
+        assertEquals(3L, st.pids());
+    }
+
+    @Test
+    void cpuWeightMapsToSharesAcrossTheRange() {
+        assertEquals(2, CgroupV1Cpu.shares(1));
+        assertEquals(262144, CgroupV1Cpu.shares(10000));
+        assertEquals(1000, CgroupV1Cpu.quota(0.001), "the kernel's minimum quota is 1 ms");
+        assertEquals(250000, CgroupV1Cpu.quota(2.5));
+    }
+}

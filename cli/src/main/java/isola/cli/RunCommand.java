@@ -6,14 +6,15 @@ import isola.api.HelperFailedException;
 import isola.api.IsolatedProcess;
 import isola.api.Isolation;
 import isola.api.IsolationException;
-import isola.api.Limits;
 import isola.api.MountSpec;
 import isola.api.NetworkMode;
 import isola.api.NetworkSpec;
 import isola.api.ProcessSpec;
+import isola.api.Rlimit;
 import isola.api.RootSpec;
 import isola.api.Sandbox;
 import isola.api.SandboxSpec;
+import isola.api.SandboxStats;
 import isola.api.SecuritySpec;
 import isola.api.SpecValidationException;
 import isola.api.UserSpec;
@@ -99,26 +100,19 @@ public final class RunCommand implements Callable<Integer> {
             description = "Kill the sandbox after this long: 500ms, 10s, 1.5s, 2m, 1h.")
     Duration timeout;
 
-    @Option(names = "--memory", paramLabel = "SIZE", converter = SizeParser.Converter.class,
-            description = "Memory limit: 512k, 64m, 1g or bytes.")
-    Long memory;
-
-    @Option(names = "--memory-swap", paramLabel = "SIZE", converter = SizeParser.Converter.class,
-            description = "Memory plus swap limit; needs --memory.")
-    Long memorySwap;
-
-    @Option(names = "--cpus", paramLabel = "N", description = "CPU quota in CPUs, e.g. 0.5.")
-    Double cpus;
-
-    @Option(names = "--pids-limit", paramLabel = "N", description = "Most processes the sandbox may have.")
-    Long pidsLimit;
+    @Mixin
+    LimitOptions limits;
 
     @Option(names = "--id", paramLabel = "ID", description = "The sandbox id (default: random).")
     String id;
 
     @Option(names = "--status-file", paramLabel = "FILE", description = "Write how CMD ended, or why isola "
-            + "failed, as JSON to FILE.")
+            + "failed, as JSON to FILE, with the sandbox's resource usage.")
     Path statusFile;
+
+    @Option(names = "--stats", description = "When CMD has ended, print the sandbox's resource usage on stderr: "
+            + "CPU time, peak memory, processes, OOM kills (what the backend accounts).")
+    boolean stats;
 
     @Option(names = "--cap-add", paramLabel = "CAP", description = "Add this capability (CAP_NET_ADMIN or NET_ADMIN, "
             + "or ALL) to the default set; repeatable.")
@@ -202,7 +196,7 @@ public final class RunCommand implements Callable<Integer> {
                 .hostname(hostname)
                 .root(rootfs == null ? RootSpec.HOST : RootSpec.directory(cwd.resolve(rootfs).normalize(), !writable))
                 .network(network())
-                .limits(new Limits(memory, memorySwap, cpus, null, null, null, pidsLimit, null, List.of()))
+                .limits(limits.limits())
                 .security(new SecuritySpec(noNewPrivs, CapabilityOptions.resolve(capAdd, capDrop)))
                 .process(processSpec(callerEnv));
         mounts.forEach(b::mount);
@@ -234,6 +228,10 @@ public final class RunCommand implements Callable<Integer> {
         if (user != null) {
             p.user(UserSpec.parse(user));
         }
+        Rlimit nofile = limits.nofile();
+        if (nofile != null) {
+            p.rlimit(nofile);
+        }
         return p.build();
     }
 
@@ -259,6 +257,10 @@ public final class RunCommand implements Callable<Integer> {
             }
             explain(err, exit);
             status = RunStatus.of(exit);
+            // Before close, which removes the cgroups that hold the counts.
+            if (stats || statusFile != null) {
+                status = withStats(status, sandbox, backend.name(), err);
+            }
             code = exit.shellStatus();
         } catch (HelperFailedException e) {
             code = e.commandNotFound() ? ExitCodes.RUN_NOT_FOUND
@@ -295,9 +297,31 @@ public final class RunCommand implements Callable<Integer> {
             err.println("isola: the command was killed for exceeding its memory limit");
         }
         if (exit.pidsLimitHit()) {
-            err.println("isola: the command hit its process limit (--pids-limit " + pidsLimit + ")");
+            err.println("isola: the command hit its process limit"
+                    + (limits.pidsText() == null ? "" : " (--pids " + limits.pidsText() + ")"));
         }
         err.flush();
+    }
+
+    /**
+     * Reads the sandbox's usage and prints it with {@code --stats}. A failure to read it is isola's
+     * error in the status, and leaves the command's exit status alone.
+     */
+    private RunStatus withStats(RunStatus status, Sandbox sandbox, String backendName, PrintWriter err) {
+        SandboxStats usage;
+        try {
+            usage = sandbox.stats();
+        } catch (RuntimeException e) {
+            IsolationException failure = new IsolationException("failed to read the sandbox's resource usage: "
+                    + FailureHandler.message(e), e);
+            FailureHandler.print(err, failure, global.debug());
+            return status.withError(failure.getMessage());
+        }
+        if (stats) {
+            err.println("isola: stats: " + StatsLine.format(usage, backendName));
+            err.flush();
+        }
+        return status.withStats(usage);
     }
 
     /** Closes the sandbox if the JVM exits before {@link #close} does (an Error, a signal before exec). */

@@ -3,6 +3,7 @@ package isola.cli;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import isola.api.ExitStatus;
+import isola.api.SandboxStats;
 import isola.api.Signal;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,10 +22,13 @@ import java.nio.file.StandardCopyOption;
  * @param pidsLimitHit whether it hit its process limit
  * @param wallTimeMs its run time in milliseconds, null when it never ran
  * @param error isola's own failure message, null when none
+ * @param stats the sandbox's resource usage when the command ended, as {@link SandboxStats} (a field is
+ *     null when the backend does not account it); null when the command never ran
  */
-@JsonPropertyOrder({"exitCode", "signal", "signalName", "timedOut", "oomKilled", "pidsLimitHit", "wallTimeMs", "error"})
+@JsonPropertyOrder({"exitCode", "signal", "signalName", "timedOut", "oomKilled", "pidsLimitHit", "wallTimeMs", "error",
+    "stats"})
 record RunStatus(Integer exitCode, Integer signal, String signalName, boolean timedOut, boolean oomKilled,
-        boolean pidsLimitHit, Long wallTimeMs, String error) {
+        boolean pidsLimitHit, Long wallTimeMs, String error, SandboxStats stats) {
 
     /**
      * @param s how the command ended
@@ -35,7 +39,7 @@ record RunStatus(Integer exitCode, Integer signal, String signalName, boolean ti
         Signal sig = signalled ? Signal.byNumber(s.signal()) : null;
         return new RunStatus(signalled ? null : s.exitCode(), signalled ? s.signal() : null,
                 sig == null ? null : "SIG" + sig.name(), s.timedOut(), s.oomKilled(), s.pidsLimitHit(),
-                s.wallTime() == null ? null : s.wallTime().toMillis(), null);
+                s.wallTime() == null ? null : s.wallTime().toMillis(), null, null);
     }
 
     /**
@@ -43,7 +47,7 @@ record RunStatus(Integer exitCode, Integer signal, String signalName, boolean ti
      * @return the status of a command that never ran
      */
     static RunStatus failed(String error) {
-        return new RunStatus(null, null, null, false, false, false, null, error);
+        return new RunStatus(null, null, null, false, false, false, null, error, null);
     }
 
     /**
@@ -51,7 +55,15 @@ record RunStatus(Integer exitCode, Integer signal, String signalName, boolean ti
      * @return a copy with the error set
      */
     RunStatus withError(String message) {
-        return new RunStatus(exitCode, signal, signalName, timedOut, oomKilled, pidsLimitHit, wallTimeMs, message);
+        return new RunStatus(exitCode, signal, signalName, timedOut, oomKilled, pidsLimitHit, wallTimeMs, message, stats);
+    }
+
+    /**
+     * @param usage the sandbox's resource usage
+     * @return a copy with it
+     */
+    RunStatus withStats(SandboxStats usage) {
+        return new RunStatus(exitCode, signal, signalName, timedOut, oomKilled, pidsLimitHit, wallTimeMs, error, usage);
     }
 
     /**

@@ -2,6 +2,7 @@
 package isola.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -135,8 +136,58 @@ class CliRunIT {
         assertEquals(0, r.code(), r.err());
         JsonNode doc = new ObjectMapper().readTree(r.out());
         assertEquals("linux", doc.get("chosenBackend").asText());
-        JsonNode linux = doc.get("backends").get(0);
+        JsonNode linux = null;
+        for (JsonNode b : doc.get("backends")) {
+            if (b.get("name").asText().equals("linux")) {
+                linux = b;
+            }
+        }
+        assertNotNull(linux, r.out());
         assertTrue(linux.get("available").asBoolean());
-        assertTrue(linux.get("missing").has("MEMORY_LIMIT"), "limits are reported missing until cgroups exist");
+        // As root on a host with a v1 or v2 memory controller, memory limits are honoured.
+        boolean memoryController = Files.isDirectory(Path.of("/sys/fs/cgroup/memory"))
+                || Files.readString(Path.of("/sys/fs/cgroup/cgroup.controllers")).contains("memory");
+        assertEquals(memoryController, containsText(linux.get("capabilities"), "MEMORY_LIMIT"), r.out());
+        assertEquals(!memoryController, linux.get("missing").has("MEMORY_LIMIT"), r.out());
+    }
+
+    @Test
+    void aMemoryHogIsKilledAndTheStatusSaysOomWithUsage(@TempDir Path dir) throws Exception {
+        Path status = dir.resolve("s.json");
+        Run r = isola(null, "run", "--memory", "32m", "--memory-swap", "32m", "--stats", "--status-file",
+                status.toString(), "--", "sh", "-c", "x=$(head -c 100000000 /dev/zero | tr '\\0' a); echo survived");
+        assertEquals(137, r.code(), r.err());
+        assertTrue(r.err().contains("isola: the command was killed for exceeding its memory limit"), r.err());
+        assertTrue(r.err().matches("(?s).*isola: stats: cpu user \\d+\\.\\d\\ds sys \\d+\\.\\d\\ds, memory now \\S+ "
+                + "peak \\S+, pids now \\d+, oom kills [1-9].*"), r.err());
+        JsonNode st = new ObjectMapper().readTree(status.toFile());
+        assertTrue(st.get("oomKilled").asBoolean(), st.toString());
+        assertTrue(st.get("stats").get("memoryPeakBytes").asLong() > 16L << 20, st.toString());
+        assertTrue(st.get("stats").get("memoryPeakBytes").asLong() <= 33L << 20, st.toString());
+    }
+
+    @Test
+    void aForkBombHitsItsPidsLimitAndNofileIsTheWorkloadsRlimit() throws Exception {
+        Run bomb = isola(null, "run", "--pids", "16", "--", "sh", "-c",
+                "for i in $(seq 40); do sleep 5 & done 2>/dev/null; wait; echo done");
+        assertTrue(bomb.err().contains("isola: the command hit its process limit (--pids 16)"), bomb.err());
+        Run nofile = isola(null, "run", "--nofile", "77", "--", "sh", "-c", "ulimit -n; ulimit -Hn");
+        assertEquals(new Run(0, "77\n77\n", ""), nofile);
+    }
+
+    @Test
+    void aLimitOnAnUnknownDeviceIsRefusedBeforeAnythingRuns() throws Exception {
+        Run r = isola(null, "run", "--device-read-bps", "/dev/no-such-disk:1m", "--", "touch", "/tmp/ran");
+        assertEquals(125, r.code(), r.err());
+        assertTrue(r.err().contains("/dev/no-such-disk"), r.err());
+    }
+
+    private static boolean containsText(JsonNode array, String text) {
+        for (JsonNode n : array) {
+            if (n.asText().equals(text)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -7,6 +7,7 @@ import isola.api.ProcessSpec;
 import isola.api.Sandbox;
 import isola.api.SandboxSpec;
 import isola.api.SandboxState;
+import isola.api.SandboxStats;
 import isola.api.Signal;
 import isola.spi.CapabilitySet;
 import isola.spi.IsolationBackend;
@@ -25,6 +26,8 @@ final class FakeBackend implements IsolationBackend {
     ProcessSpec executed;
     RuntimeException onCreate;
     RuntimeException onClose;
+    SandboxStats stats = SandboxStats.NONE;
+    RuntimeException statsFailure;
     Function<ProcessSpec, ExitStatus> behaviour = p -> new ExitStatus(0, 0, false, false, false, java.time.Duration.ZERO);
 
     @Override
@@ -116,6 +119,15 @@ final class FakeBackend implements IsolationBackend {
             @Override
             public void kill(Signal signal) {
                 events.add("kill all " + signal);
+            }
+
+            @Override
+            public SandboxStats stats() {
+                events.add("stats");
+                if (statsFailure != null) {
+                    throw statsFailure;
+                }
+                return stats;
             }
 
             @Override

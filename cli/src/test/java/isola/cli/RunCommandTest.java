@@ -245,11 +245,12 @@ class RunCommandTest {
         assertTrue(r.err().startsWith("isola: unknown backend \"no-such-backend\""), r.err());
         JsonNode json = Json.mapper().readTree(Files.readString(status));
         assertEquals(List.of("exitCode", "signal", "signalName", "timedOut", "oomKilled", "pidsLimitHit", "wallTimeMs",
-                "error"), iterable(json.fieldNames()));
+                "error", "stats"), iterable(json.fieldNames()));
         assertTrue(json.get("exitCode").isNull());
         assertTrue(json.get("signal").isNull());
         assertFalse(json.get("timedOut").asBoolean());
         assertTrue(json.get("wallTimeMs").isNull());
+        assertTrue(json.get("stats").isNull(), "a command that never ran has no usage");
         assertTrue(json.get("error").asText().startsWith("unknown backend"), json.toString());
         try (var left = Files.list(dir)) {
             assertEquals(List.of(status), left.toList(), "no temporary file is left behind");

@@ -56,7 +56,7 @@ class RunExecutionTest {
         assertEquals(3, r.exitCode(), r.err());
         assertEquals("", r.err());
         assertEquals("fake", askedFor);
-        assertEquals(List.of("create", "exec", "close"), backend.events);
+        assertEquals(List.of("create", "exec", "stats", "close"), backend.events, "usage is read before close");
         assertEquals(List.of("sh", "-c", "exit 3"), backend.executed.argv());
         assertEquals(Redirect.INHERIT, backend.executed.stdout());
         assertEquals(backend.created.process(), backend.executed, "the process is in the spec, so create checks it");
@@ -87,7 +87,7 @@ class RunExecutionTest {
         backend.behaviour = p -> new ExitStatus(-1, 9, false, true, true, Duration.ZERO);
         Cli r = run("--memory", "64m", "--pids-limit", "8", "--status-file", statusFile(), "x");
         assertTrue(r.err().contains("exceeding its memory limit"), r.err());
-        assertTrue(r.err().contains("--pids-limit 8"), r.err());
+        assertTrue(r.err().contains("hit its process limit (--pids 8)"), r.err());
         assertTrue(status().get("oomKilled").asBoolean());
         assertTrue(status().get("pidsLimitHit").asBoolean());
     }

@@ -27,6 +27,7 @@ public final class LinuxBackend implements IsolationBackend {
     private volatile LinuxHost host;
     private volatile Path helper;
     private volatile Path socketDir;
+    private volatile Path leaseDir;
     private volatile isola.linux.cgroup.CgroupMounts cgroupMounts;
 
     /** Cheap: probing and extraction happen on first use. */
@@ -193,12 +194,20 @@ public final class LinuxBackend implements IsolationBackend {
             isola.linux.ns.LinuxPrivileges.mask(spec.security().privileges());
         }
         var mounts = MountPlanner.plan(resolved, userns);
+        String parent = resolved.limits().any() ? cgroupParent(resolved) : null;
         ensureHelper();
-        isola.linux.cgroup.SandboxCgroups cg = null;
-        if (resolved.limits().any()) {
-            cg = isola.linux.cgroup.SandboxCgroups.create(cgroups(), cgroupParent(resolved), resolved.id(), resolved.limits());
+        SandboxLease lease = SandboxLease.acquire(leaseDir, resolved.id());
+        try {
+            isola.linux.cgroup.SandboxCgroups cg = null;
+            if (parent != null) {
+                cg = isola.linux.cgroup.SandboxCgroups.create(cgroups(), parent, resolved.id(), resolved.limits(),
+                        lease::recordCgroups);
+            }
+            return new LinuxSandbox(this, resolved, userns, LinuxSandbox.cloneFlags(resolved, userns), mounts, cg, lease);
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
         }
-        return new LinuxSandbox(this, resolved, userns, LinuxSandbox.cloneFlags(resolved, userns), mounts, cg);
     }
 
     private static String cgroupParent(SandboxSpec spec) {
@@ -215,6 +224,8 @@ public final class LinuxBackend implements IsolationBackend {
             Path base = RuntimeDirs.base(host().uid);
             socketDir = RuntimeDirs.privateDir(base.resolve("sock"), host().uid);
             sweepStaleSockets(socketDir);
+            leaseDir = RuntimeDirs.privateDir(base.resolve("sandboxes"), host().uid);
+            SandboxLease.sweep(leaseDir, isola.linux.cgroup.SandboxCgroups::removeAll);
             helper = HelperBinary.extract(base, host().uid);
         }
     }

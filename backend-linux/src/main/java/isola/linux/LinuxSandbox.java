@@ -40,13 +40,15 @@ final class LinuxSandbox implements Sandbox {
     private final List<MountOp> mounts;
     private final long capMask;
     private final isola.linux.cgroup.SandboxCgroups cgroups;
+    private final SandboxLease lease;
     private final List<LinuxProcess> processes = new ArrayList<>();
     private LinuxProcess keeper;
     private boolean closed;
 
     LinuxSandbox(LinuxBackend backend, SandboxSpec spec, boolean userNamespace, long cloneFlags, List<MountOp> mounts,
-            isola.linux.cgroup.SandboxCgroups cgroups) {
+            isola.linux.cgroup.SandboxCgroups cgroups, SandboxLease lease) {
         this.backend = backend;
+        this.lease = lease;
         this.cgroups = cgroups;
         this.spec = spec;
         this.userNamespace = userNamespace;
@@ -202,9 +204,16 @@ final class LinuxSandbox implements Sandbox {
         for (int i = all.size() - 1; i >= 0; i--) {
             all.get(i).destroy();
         }
-        if (cgroups != null) {
-            cgroups.remove();
+        try {
+            if (cgroups != null) {
+                cgroups.remove();
+            }
+        } catch (RuntimeException e) {
+            // the lease keeps listing the cgroups; the next sweep retries
+            lease.release();
+            throw e;
         }
+        lease.close();
     }
 
     static long cloneFlags(SandboxSpec spec, boolean userNamespace) {

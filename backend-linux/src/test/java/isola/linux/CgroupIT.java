@@ -168,4 +168,40 @@ class CgroupIT {
         assertEquals(List.of(), Sandboxes.helperProcesses(), "processes");
         assertEquals(mountsBefore, Files.readAllLines(Path.of("/proc/self/mountinfo")), "mounts");
     }
+
+    @Test
+    void aCrashedOwnersCgroupsAreSweptAndItsIdIsHeldWhileItLives() throws Exception {
+        String id = "cgit-crash-" + ProcessHandle.current().pid();
+        IDS.add(id);
+        Path memoryCgroup = mounts.find("memory").mount().resolve("isola").resolve(id);
+        Path pidsCgroup = mounts.find("pids").mount().resolve("isola").resolve(id);
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LeaseHolder.class.getName(), "sandbox", id)
+                .redirectError(Redirect.INHERIT).start();
+        try {
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()));
+            assertEquals("ready", out.readLine());
+            assertTrue(Files.isDirectory(memoryCgroup) && Files.isDirectory(pidsCgroup));
+            var dup = org.junit.jupiter.api.Assertions.assertThrows(isola.api.IsolationException.class,
+                    () -> new LinuxBackend().create(SandboxSpec.builder().id(id).build()));
+            assertTrue(dup.getMessage().contains("sandbox id " + id + " is in use"), dup.getMessage());
+            assertTrue(Files.isDirectory(memoryCgroup), "a refused duplicate touches nothing");
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+        // The helper saw its socket close and killed the workload; only the cgroups are left.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Path procs = memoryCgroup.resolve("cgroup.procs");
+        while (!Files.readString(procs).isBlank() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals("", Files.readString(procs), "the workload died with its owner");
+        assertTrue(Files.isDirectory(memoryCgroup), "the crash left the cgroup");
+        // The next backend to start sweeps it, and the id is free again.
+        try (Sandbox s = new LinuxBackend().create(SandboxSpec.builder().id(id).build())) {
+            assertEquals(0, Sandboxes.capture(s.exec(ProcessSpec.builder("true").build())).status().exitCode());
+        }
+        assertTrue(!Files.exists(memoryCgroup) && !Files.exists(pidsCgroup), "swept");
+        assertEquals(List.of(), leftovers());
+    }
 }

@@ -87,9 +87,11 @@ public final class SandboxCgroups {
      * @param parent the parent path under each hierarchy's root, e.g. {@code isola}
      * @param id the sandbox id
      * @param l the limits (at least one set)
+     * @param record told every directory before any is made, so that a crash leaves them findable
      * @return the cgroups
      */
-    public static SandboxCgroups create(CgroupMounts mounts, String parent, String id, Limits l) {
+    public static SandboxCgroups create(CgroupMounts mounts, String parent, String id, Limits l,
+            java.util.function.Consumer<List<Path>> record) {
         Map<String, CgroupMounts.Location> want = new LinkedHashMap<>(needed(mounts, l));
         // memory and pids for the verdicts, cpuacct for CPU time, freezer to kill stragglers on v1
         for (String extra : new String[] {"memory", "pids", "cpuacct", "freezer"}) {
@@ -98,6 +100,7 @@ public final class SandboxCgroups {
                 want.put(extra, loc);
             }
         }
+        record.accept(want.values().stream().map(loc -> loc.mount().resolve(parent).resolve(id)).distinct().toList());
         Map<String, Path> dirs = new LinkedHashMap<>();
         SandboxCgroups made = new SandboxCgroups(mounts, dirs);
         try {

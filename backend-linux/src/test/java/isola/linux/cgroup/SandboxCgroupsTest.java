@@ -19,6 +19,9 @@ class SandboxCgroupsTest {
     @TempDir
     Path fs;
 
+    /** What create told its recorder before making anything. */
+    private final List<Path> recorded = new java.util.ArrayList<>();
+
     private static Limits limits(Long mem, Long swap, Double cpus, Integer weight, String cpus2, Long pids) {
         return new Limits(mem, swap, cpus, weight, cpus2, null, pids, null, List.of());
     }
@@ -43,7 +46,8 @@ class SandboxCgroupsTest {
         CgroupFakeTree.write(fs.resolve("sys/fs/cgroup/cpuset/isola/cpuset.cpus"), "");
         CgroupFakeTree.write(fs.resolve("sys/fs/cgroup/cpuset/isola/cpuset.mems"), "");
         CgroupMounts m = CgroupMounts.parse(CgroupFakeTree.hybridMountinfo(), fs);
-        SandboxCgroups cg = SandboxCgroups.create(m, "isola", "box", limits(64L << 20, null, 0.5, 100, "1", 32L));
+        SandboxCgroups cg = SandboxCgroups.create(m, "isola", "box", limits(64L << 20, null, 0.5, 100, "1", 32L), recorded::addAll);
+        assertEquals(cg.directories(), recorded, "every directory is recorded for a crash sweep");
         Path base = fs.resolve("sys/fs/cgroup");
         assertEquals("67108864", Files.readString(base.resolve("memory/isola/box/memory.limit_in_bytes")));
         assertEquals("67108864", Files.readString(base.resolve("memory/isola/box/memory.memsw.limit_in_bytes")),
@@ -70,7 +74,7 @@ class SandboxCgroupsTest {
             CgroupFakeTree.write(root.resolve("isola/box/" + f), "");
         }
         CgroupMounts m = CgroupMounts.parse(CgroupFakeTree.unifiedMountinfo(), fs);
-        SandboxCgroups cg = SandboxCgroups.create(m, "isola", "box", limits(64L << 20, 96L << 20, 1.5, 50, null, 10L));
+        SandboxCgroups cg = SandboxCgroups.create(m, "isola", "box", limits(64L << 20, 96L << 20, 1.5, 50, null, 10L), recorded::addAll);
         Path box = root.resolve("isola/box");
         assertEquals("67108864", Files.readString(box.resolve("memory.max")));
         assertEquals("33554432", Files.readString(box.resolve("memory.swap.max")), "swap = memory+swap - memory");
@@ -87,7 +91,7 @@ class SandboxCgroupsTest {
         CgroupFakeTree.write(fs.resolve("sys/fs/cgroup/cgroup.controllers"), "cpu pids\n");
         CgroupMounts m = CgroupMounts.parse(CgroupFakeTree.unifiedMountinfo(), fs);
         UnsupportedCapabilityException e = assertThrows(UnsupportedCapabilityException.class,
-                () -> SandboxCgroups.create(m, "isola", "box", limits(1L << 20, null, null, null, null, null)));
+                () -> SandboxCgroups.create(m, "isola", "box", limits(1L << 20, null, null, null, null, null), recorded::addAll));
         assertEquals(Capability.MEMORY_LIMIT, e.capability());
         assertEquals("memory_limit is not supported by backend linux: the memory cgroup controller is not available: "
                 + "neither a cgroup v1 hierarchy for it is mounted nor is it listed in cgroup.controllers of "
@@ -102,7 +106,7 @@ class SandboxCgroupsTest {
         CgroupFakeTree.write(root.resolve("isola/box/memory.max"), "");
         CgroupFakeTree.write(root.resolve("isola/box/memory.swap.max"), "");
         CgroupMounts m = CgroupMounts.parse(CgroupFakeTree.unifiedMountinfo(), fs);
-        SandboxCgroups cg = SandboxCgroups.create(m, "isola", "box", limits(8L << 20, null, null, null, null, null));
+        SandboxCgroups cg = SandboxCgroups.create(m, "isola", "box", limits(8L << 20, null, null, null, null, null), recorded::addAll);
         Path box = root.resolve("isola/box");
         CgroupFakeTree.write(box.resolve("memory.events"), "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");
         CgroupFakeTree.write(box.resolve("pids.events"), "max 2\n");

@@ -28,6 +28,7 @@ public final class LinuxBackend implements IsolationBackend {
     private volatile Path helper;
     private volatile Path socketDir;
     private volatile Path leaseDir;
+    private volatile isola.linux.cgroup.CgroupDelegation delegation;
     private volatile isola.linux.cgroup.CgroupMounts cgroupMounts;
 
     /** Cheap: probing and extraction happen on first use. */
@@ -128,8 +129,13 @@ public final class LinuxBackend implements IsolationBackend {
             Capability c = (Capability) row[0];
             String controller = (String) row[1];
             if (!host().root()) {
-                b.lacks(c, "limits for rootless sandboxes need a delegated cgroup v2 subtree, which this version of isola "
-                        + "does not use yet; run as root for limits");
+                String v2 = controller.equals("blkio") ? "io" : controller;
+                String refusal = delegation().refusal(v2, host().uid);
+                if (refusal == null) {
+                    b.supports(c);
+                } else {
+                    b.lacks(c, refusal);
+                }
             } else if (cgroups().find(controller) == null) {
                 b.lacks(c, "the " + controller + " cgroup controller is not mounted here (neither a v1 hierarchy nor in "
                         + "cgroup.controllers of the cgroup2 mount)");
@@ -137,6 +143,16 @@ public final class LinuxBackend implements IsolationBackend {
                 b.supports(c);
             }
         }
+    }
+
+    /** @return the cgroup v2 subtree delegated to this rootless caller, or why there is none */
+    isola.linux.cgroup.CgroupDelegation delegation() {
+        isola.linux.cgroup.CgroupDelegation d = delegation;
+        if (d == null) {
+            d = isola.linux.cgroup.CgroupDelegation.probe(cgroups(), host().uid);
+            delegation = d;
+        }
+        return d;
     }
 
     isola.linux.cgroup.CgroupMounts cgroups() {
@@ -160,6 +176,11 @@ public final class LinuxBackend implements IsolationBackend {
             f.put("unprivileged user namespaces", userns == null ? "available" : userns);
             f.put("cgroup layout", CgroupLayout.describe());
             f.put("cgroup controllers", cgroups().describe());
+            if (!h.root()) {
+                var d = delegation();
+                f.put("delegated cgroup", d.root() == null ? "none: " + d.problem()
+                        : d.root() + " (" + String.join(" ", d.view(cgroups()).describe()) + ")");
+            }
             f.put("helper", HelperBinary.resourceName());
         }
         return f;
@@ -200,7 +221,13 @@ public final class LinuxBackend implements IsolationBackend {
         try {
             isola.linux.cgroup.SandboxCgroups cg = null;
             if (parent != null) {
-                cg = isola.linux.cgroup.SandboxCgroups.create(cgroups(), parent, resolved.id(), resolved.limits(),
+                isola.linux.cgroup.CgroupMounts layout = cgroups();
+                if (!h.root()) {
+                    // below the caller's delegated v2 subtree, with only the controllers delegated to it
+                    layout = delegation().view(layout);
+                    parent = delegation().parentBelow(layout.unified(), parent);
+                }
+                cg = isola.linux.cgroup.SandboxCgroups.create(layout, parent, resolved.id(), resolved.limits(),
                         lease::recordCgroups);
             }
             return new LinuxSandbox(this, resolved, userns, LinuxSandbox.cloneFlags(resolved, userns), mounts, cg, lease);

@@ -62,7 +62,16 @@ class RootlessIT {
     }
 
     private static List<String> probe(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + UID, "--regid=" + UID, "--clear-groups", "--",
+        return probeIn(null, args);
+    }
+
+    /** Runs the probe as {@link #UID}, first moved into the cgroup {@code leaf} when it is not null. */
+    private static List<String> probeIn(Path leaf, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        if (leaf != null) {
+            cmd.addAll(List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", leaf.resolve("cgroup.procs").toString()));
+        }
+        cmd.addAll(List.of("setpriv", "--reuid=" + UID, "--regid=" + UID, "--clear-groups", "--",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
                 RootlessProbe.class.getName()));
         cmd.addAll(List.of(args));
@@ -83,5 +92,71 @@ class RootlessIT {
     @Test
     void callerCanBeMappedToItself() throws Exception {
         assertEquals(List.of(UID + ":" + UID, "status=0"), probe("--self", "echo $(id -u):$(id -g)"));
+    }
+
+    @Test
+    void limitsWithoutADelegatedSubtreeFailClosedWithTheRemedy() throws Exception {
+        // This JVM's cgroup belongs to root, so the probe started from it has no delegation.
+        List<String> out = probe("--limits", Long.toString(64L << 20), "32", "touch /tmp/ran-anyway");
+        assertEquals(1, out.size(), out.toString());
+        assertTrue(out.get(0).startsWith("error=UnsupportedCapabilityException: "), out.get(0));
+        assertTrue(out.get(0).contains("need a cgroup v2 subtree delegated to uid " + UID), out.get(0));
+        assertTrue(out.get(0).contains("Delegate=yes"), out.get(0));
+        assertEquals(List.of("status=0"), probe("true"), "without limits the same caller still runs");
+    }
+
+    /**
+     * On a host whose cgroup2 mount has the memory and pids controllers (pure v2: the guest of
+     * vagrant/linux-guest), a subtree delegated to the caller as systemd's Delegate=yes would do gives
+     * rootless sandboxes real limits. On a host without them (v1 hybrid), the same request fails closed.
+     */
+    @Test
+    void aDelegatedSubtreeGivesRootlessSandboxesLimits() throws Exception {
+        isola.linux.cgroup.CgroupMounts m = isola.linux.cgroup.CgroupMounts.probe();
+        Path unified = m.unified();
+        String rootControllers = unified == null ? "" : Files.readString(unified.resolve("cgroup.controllers"));
+        boolean v2 = rootControllers.contains("memory") && rootControllers.contains("pids");
+        Path deleg = unified == null ? Path.of("/nonexistent") : unified.resolve("isotest-deleg-" + ProcessHandle.current().pid());
+        Path leaf = deleg.resolve("jvm");
+        if (unified != null) {
+            Files.createDirectories(leaf);
+            if (v2) {
+                Files.writeString(unified.resolve("cgroup.subtree_control"), "+memory +pids");
+                Files.writeString(deleg.resolve("cgroup.subtree_control"), "+memory +pids");
+            }
+            // as an administrator delegates a cgroup; the leaf is as if the caller had made it
+            for (Path d : List.of(deleg, leaf)) {
+                for (Path p : List.of(d, d.resolve("cgroup.procs"), d.resolve("cgroup.subtree_control"),
+                        d.resolve("cgroup.threads"))) {
+                    Files.setAttribute(p, "unix:uid", UID);
+                }
+            }
+        }
+        try {
+            String hog = "x=$(head -c 100000000 /dev/zero | tr '\\0' a); echo survived";
+            List<String> out = unified == null ? probe("--limits", Long.toString(32L << 20), "16", hog)
+                    : probeIn(leaf, "--limits", Long.toString(32L << 20), "16", hog);
+            if (v2) {
+                assertEquals(List.of("status=137", "oom=true pids=false"), out);
+                List<String> bomb = probeIn(leaf, "--limits", Long.toString(64L << 20), "16",
+                        "for i in $(seq 40); do sleep 5 & done 2>/dev/null; wait");
+                assertEquals("oom=false pids=true", bomb.get(bomb.size() - 1), bomb.toString());
+                try (var left = Files.list(deleg.resolve("isola"))) {
+                    assertEquals(List.of(), left.filter(Files::isDirectory).toList(), "sandbox cgroups are removed");
+                }
+            } else {
+                assertEquals(1, out.size(), out.toString());
+                assertTrue(out.get(0).startsWith("error=UnsupportedCapabilityException: ")
+                        && out.get(0).contains("memory controller"), out.get(0));
+            }
+        } finally {
+            if (unified != null) {
+                for (Path p : List.of(deleg.resolve("isola"), leaf, deleg)) {
+                    if (Files.isDirectory(p)) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
     }
 }

@@ -104,6 +104,23 @@ public final class CgroupMounts {
         return locations.get(controller);
     }
 
+    /**
+     * @param controllers v2 controllers
+     * @return this layout with only those controllers, all on the cgroup2 mount (cpu time from its cpu.stat)
+     */
+    public CgroupMounts restrictedToUnified(Set<String> controllers) {
+        Map<String, Location> only = new LinkedHashMap<>();
+        if (unified != null) {
+            for (String c : CONTROLLERS) {
+                if (controllers.contains(c)) {
+                    only.put(c, new Location(c, unified, true));
+                }
+            }
+            only.put("cpuacct", new Location("cpuacct", unified, true));
+        }
+        return new CgroupMounts(only, unified);
+    }
+
     /** @return the cgroup2 mount, or null */
     public Path unified() {
         return unified;

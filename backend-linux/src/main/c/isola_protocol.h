@@ -42,6 +42,8 @@
 #define ISOLA_TAG_JOIN_PID 17   /* u32: host pid of the sandbox init to join */
 #define ISOLA_TAG_ROOT 18       /* string: directory the new root is built on; empty = host root */
 #define ISOLA_TAG_CGROUP 19     /* string: a cgroup.procs file the workload joins before exec, repeated */
+#define ISOLA_TAG_NET_JOIN_PID 20 /* u32: init mode shares this live init's network namespace (and its
+                                     user namespace, with ISOLA_FLAG_USERNS) instead of creating one */
 
 #define ISOLA_MODE_INIT 1 /* create namespaces, run an init as pid 1 and the workload under it */
 #define ISOLA_MODE_JOIN 2 /* enter the namespaces of a live init and run the workload */
@@ -51,6 +53,8 @@
 #define ISOLA_FLAG_KEEP 0x4u         /* init outlives the first workload (until Java says stop) */
 #define ISOLA_FLAG_ROOT_RDONLY 0x8u  /* root read-only: host root at once (recursive), a directory last */
 #define ISOLA_FLAG_USERNS 0x10u      /* a user namespace is created or joined */
+#define ISOLA_FLAG_HOLD 0x20u        /* init mode: report CREATED once the namespaces are set up and wait
+                                        for ISOLA_CMD_START before starting the workload */
 
 /* mount operations, executed in order inside the new root before pivot_root */
 #define ISOLA_MOP_FS 1      /* a=fstype b=target c=data: mount(a, target, a, flags, c) */
@@ -63,10 +67,12 @@
 #define ISOLA_ST_STARTED 1 /* the workload was exec'd; value = its host pid */
 #define ISOLA_ST_ERROR 2   /* setup failed at step with errno; detail says on what */
 #define ISOLA_ST_EXIT 3    /* the workload ended; value = its wait status */
+#define ISOLA_ST_CREATED 4 /* with ISOLA_FLAG_HOLD: namespaces ready, workload held; value = init's host pid */
 
 /* commands */
 #define ISOLA_CMD_SIGNAL_ALL 1  /* argument: signal for every process of the sandbox */
 #define ISOLA_CMD_SIGNAL_MAIN 2 /* argument: signal for this request's workload only */
+#define ISOLA_CMD_START 3       /* after CREATED: start the held workload; argument unused */
 
 /* failure steps: X(name, java name) */
 #define ISOLA_STEPS(X)                \

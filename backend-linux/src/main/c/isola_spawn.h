@@ -44,6 +44,7 @@ struct isola_request {
     uint32_t umask;
     uint64_t caps;
     uint32_t join_pid;
+    uint32_t net_join_pid;
     size_t nmounts;
     struct isola_mount_op mounts[ISOLA_MAX_ITEMS];
     size_t nargs;

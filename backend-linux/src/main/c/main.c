@@ -35,6 +35,7 @@
 
 static struct isola_request req;
 static int cgroup_fds[64];
+static int held_ctl = -1; /* init mode: the init's command pipe, for ISOLA_CMD_START */
 
 /* Opens every cgroup.procs file while the host's /sys/fs/cgroup is still in view. */
 static int open_cgroups(int sock)
@@ -137,6 +138,18 @@ static int block_signals(sigset_t *set)
     return sigprocmask(SIG_BLOCK, set, NULL);
 }
 
+/*
+ * With ISOLA_FLAG_HOLD: tells the supervisor that the namespaces are ready (a CREATED record where
+ * an ERROR would go) and waits for ISOLA_CMD_START. Anything else, or the supervisor gone, ends it.
+ */
+static void await_start(int errw, int ctlr)
+{
+    int32_t cmd[2];
+    isola_report(errw, ISOLA_ST_CREATED, 0, 0, 0, NULL);
+    if (isola_read_full(ctlr, cmd, sizeof cmd) != (int)sizeof cmd || cmd[0] != ISOLA_CMD_START)
+        _exit(125);
+}
+
 /* The sandbox's pid 1: reaps everything, reports the workload's status, forwards signals. */
 static void run_init(int errw, int statw, int ctlr, int devnull, int syncr, sigset_t *mask) __attribute__((noreturn));
 static void run_init(int errw, int statw, int ctlr, int devnull, int syncr, sigset_t *mask)
@@ -150,7 +163,7 @@ static void run_init(int errw, int statw, int ctlr, int devnull, int syncr, sigs
         isola_fail(errw, ISOLA_STEP_CLONE, errno, "cgroup namespace", NULL);
         _exit(125);
     }
-    if ((req.flags & ISOLA_FLAG_USERNS) && isola_setup_userns_maps(errw, &req) < 0)
+    if ((req.clone_flags & CLONE_NEWUSER) && isola_setup_userns_maps(errw, &req) < 0)
         _exit(125);
     if (isola_setup_root(errw, &req) < 0)
         _exit(125);
@@ -161,6 +174,8 @@ static void run_init(int errw, int statw, int ctlr, int devnull, int syncr, sigs
     }
     if ((req.flags & ISOLA_FLAG_LOOPBACK) && isola_setup_loopback(errw) < 0)
         _exit(125);
+    if (req.flags & ISOLA_FLAG_HOLD)
+        await_start(errw, ctlr);
     sfd = signalfd(-1, mask, SFD_CLOEXEC);
     if (sfd < 0) {
         isola_fail(errw, ISOLA_STEP_FORK, errno, "signalfd", NULL);
@@ -294,6 +309,22 @@ static int await_exec(int sock, int errr, pid_t child, int init_pid, int workloa
 {
     unsigned char rec[ISOLA_STATUS_SIZE];
     int n = isola_read_full(errr, rec, sizeof rec);
+    uint32_t type = 0;
+    if (n == (int)sizeof rec)
+        memcpy(&type, rec, sizeof type);
+    if (type == ISOLA_ST_CREATED) {
+        /* held: Java prepares what needs the namespaces (the network), then says start or goes away */
+        int32_t cmd[2];
+        isola_report(sock, ISOLA_ST_CREATED, 0, 0, init_pid, NULL);
+        if (isola_read_full(sock, cmd, sizeof cmd) != (int)sizeof cmd || cmd[0] != ISOLA_CMD_START) {
+            kill(child, SIGKILL);
+            waitpid(child, NULL, 0);
+            close(errr);
+            return -1;
+        }
+        (void)isola_write_full(held_ctl, cmd, sizeof cmd);
+        n = isola_read_full(errr, rec, sizeof rec);
+    }
     close(errr);
     if (n == (int)sizeof rec) {
         (void)isola_write_full(sock, rec, sizeof rec);
@@ -305,6 +336,30 @@ static int await_exec(int sock, int errr, pid_t child, int init_pid, int workloa
     return 0;
 }
 
+/* Enters the network namespace of another sandbox's init (after its user namespace, if rootless). */
+static int join_network(int sock)
+{
+    char path[64];
+    int fd;
+    if (req.flags & ISOLA_FLAG_USERNS) {
+        isola_format(path, sizeof path, "/proc/%u/ns/user", req.net_join_pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWUSER) < 0) {
+            isola_fail(sock, ISOLA_STEP_SETNS, errno, path, NULL);
+            return -1;
+        }
+        close(fd);
+    }
+    isola_format(path, sizeof path, "/proc/%u/ns/net", req.net_join_pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+        isola_fail(sock, ISOLA_STEP_SETNS, errno, path, NULL);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
 static int mode_init(int sock, int devnull, sigset_t *mask)
 {
     int errp[2], statp[2], ctlp[2], syncp[2];
@@ -313,6 +368,8 @@ static int mode_init(int sock, int devnull, sigset_t *mask)
         isola_fail(sock, ISOLA_STEP_CLONE, errno, "pipe", NULL);
         return 125;
     }
+    if (req.net_join_pid != 0 && join_network(sock) < 0)
+        return 125;
     unsigned long flags = (unsigned long)(req.clone_flags & ~(uint64_t)CLONE_NEWCGROUP);
     pid_t c = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
     if (c < 0) {
@@ -339,6 +396,7 @@ static int mode_init(int sock, int devnull, sigset_t *mask)
     dup2(devnull, 0);
     dup2(devnull, 1);
     dup2(devnull, 2);
+    held_ctl = ctlp[1];
     if (await_exec(sock, errp[0], c, c, 0) < 0)
         return 125;
     return supervise(sock, c, statp[0], ctlp[1], mask);

@@ -3,6 +3,7 @@
  * Parses the request Java laid out. Every length is checked against the buffer; a string must
  * end in its NUL inside its record. Anything unexpected is refused with a reason.
  */
+#include <sched.h>
 #include <string.h>
 #include "isola_spawn.h"
 
@@ -133,6 +134,11 @@ int isola_parse_request(const unsigned char *buf, size_t len, struct isola_reque
             if (rlen != 4) FAIL("join pid record has %u bytes", rlen);
             memcpy(&req->join_pid, p, 4);
             break;
+        case ISOLA_TAG_NET_JOIN_PID:
+            if (rlen != 4) FAIL("network join pid record has %u bytes", rlen);
+            memcpy(&req->net_join_pid, p, 4);
+            if (req->net_join_pid == 0) FAIL("network join pid is 0");
+            break;
         case ISOLA_TAG_MOUNT:
             if (req->nmounts >= ISOLA_MAX_ITEMS) FAIL("too many mounts");
             if (parse_mount(p, rlen, &req->mounts[req->nmounts]) < 0)
@@ -167,6 +173,12 @@ int isola_parse_request(const unsigned char *buf, size_t len, struct isola_reque
         FAIL("no command to run");
     if (req->mode == ISOLA_MODE_JOIN && req->join_pid == 0)
         FAIL("join mode without the pid to join");
+    if (req->net_join_pid != 0 && (req->mode != ISOLA_MODE_INIT || (req->clone_flags & CLONE_NEWNET)))
+        FAIL("a shared network namespace is for init mode without a new network namespace");
+    if (req->net_join_pid != 0 && (req->clone_flags & CLONE_NEWUSER))
+        FAIL("a shared network namespace comes with its user namespace: no new one");
+    if ((req->flags & ISOLA_FLAG_HOLD) && req->mode != ISOLA_MODE_INIT)
+        FAIL("only init mode can hold its workload");
     req->argv[req->nargs] = NULL;
     req->envp[req->nenv] = NULL;
     return 0;

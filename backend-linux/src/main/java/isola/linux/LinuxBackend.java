@@ -109,12 +109,12 @@ public final class LinuxBackend implements IsolationBackend {
                 Capability.HOST_ROOT, Capability.ROOT_DIRECTORY, Capability.WRITABLE_ROOT, Capability.BIND_MOUNT,
                 Capability.TMPFS, Capability.NETWORK_NONE, Capability.NETWORK_HOST, Capability.USER_SWITCH,
                 Capability.SUPPLEMENTARY_GROUPS, Capability.RLIMITS, Capability.NO_NEW_PRIVILEGES,
-                Capability.PRIVILEGE_SET, Capability.USER_NAMESPACE, Capability.CGROUP_NAMESPACE);
+                Capability.PRIVILEGE_SET, Capability.USER_NAMESPACE, Capability.CGROUP_NAMESPACE,
+                Capability.NETWORK_JOIN);
         if (!host().root()) {
             b.lacks(Capability.SUPPLEMENTARY_GROUPS, "setgroups(2) is denied in an unprivileged user namespace; run isola as root");
         }
         b.lacks(Capability.NETWORK_BRIDGE, NETWORK_LATER);
-        b.lacks(Capability.NETWORK_JOIN, NETWORK_LATER);
         b.lacks(Capability.NETWORK_ADDRESSES, "Linux cannot restrict the host's network stack to given addresses; "
                 + "use network mode bridge for an own address");
         limitCapabilities(b);
@@ -217,6 +217,10 @@ public final class LinuxBackend implements IsolationBackend {
         var mounts = MountPlanner.plan(resolved, userns);
         String parent = resolved.limits().any() ? cgroupParent(resolved) : null;
         ensureHelper();
+        if (resolved.network().mode() == isola.api.NetworkMode.JOIN) {
+            // fails now, before anything is made, when there is nothing to join
+            SandboxLease.liveInit(leaseDir, resolved.network().joinSandbox());
+        }
         SandboxLease lease = SandboxLease.acquire(leaseDir, resolved.id());
         try {
             isola.linux.cgroup.SandboxCgroups cg = null;
@@ -285,6 +289,10 @@ public final class LinuxBackend implements IsolationBackend {
 
     Path socketDir() {
         return socketDir;
+    }
+
+    Path leaseDir() {
+        return leaseDir;
     }
 
 }

@@ -43,6 +43,8 @@ final class LinuxSandbox implements Sandbox {
     private final SandboxLease lease;
     private final List<LinuxProcess> processes = new ArrayList<>();
     private LinuxProcess keeper;
+    /** Runs with the init's host pid after its namespaces exist and before the first workload starts. */
+    private java.util.function.LongConsumer whileHeld;
     private boolean closed;
 
     LinuxSandbox(LinuxBackend backend, SandboxSpec spec, boolean userNamespace, long cloneFlags, List<MountOp> mounts,
@@ -55,6 +57,19 @@ final class LinuxSandbox implements Sandbox {
         this.cloneFlags = cloneFlags;
         this.mounts = mounts;
         this.capMask = LinuxPrivileges.mask(spec.security().privileges());
+    }
+
+    /**
+     * Sets what runs between the namespaces' creation and the first workload's start (the network
+     * attachment of bridge mode). Before the first exec only.
+     *
+     * @param action gets the init's host pid; throwing tears the sandbox down
+     */
+    synchronized void whileHeld(java.util.function.LongConsumer action) {
+        if (keeper != null) {
+            throw new IllegalStateException("sandbox " + id() + " has started");
+        }
+        this.whileHeld = action;
     }
 
     @Override
@@ -96,12 +111,17 @@ final class LinuxSandbox implements Sandbox {
             int flags = HelperProtocol.FLAG_KEEP | HelperProtocol.FLAG_ROOT_RDONLY * (spec.root().readOnly() ? 1 : 0)
                     | (spec.network().mode() == NetworkMode.NONE ? HelperProtocol.FLAG_LOOPBACK : 0)
                     | (userNamespace ? HelperProtocol.FLAG_USERNS : 0)
-                    | (spec.security().noNewPrivileges() ? HelperProtocol.FLAG_NO_NEW_PRIVS : 0);
+                    | (spec.security().noNewPrivileges() ? HelperProtocol.FLAG_NO_NEW_PRIVS : 0)
+                    | (whileHeld != null ? HelperProtocol.FLAG_HOLD : 0);
             req.mode(HelperProtocol.MODE_INIT).cloneFlags(cloneFlags).flags(flags);
             if (userNamespace) {
                 LinuxHost h = backend.host();
                 boolean toRoot = spec.linux().mapToRoot();
                 req.idMaps((toRoot ? 0 : h.uid) + " " + h.uid + " 1\n", (toRoot ? 0 : h.gid) + " " + h.gid + " 1\n");
+            }
+            if (spec.network().mode() == NetworkMode.JOIN) {
+                // the other sandbox's init, checked again now: it may have ended since create
+                req.netJoinPid(SandboxLease.liveInit(backend.leaseDir(), spec.network().joinSandbox()));
             }
             req.hostname(spec.hostname());
             req.root(spec.root().isHost() ? "" : spec.root().directory().toString());
@@ -111,7 +131,7 @@ final class LinuxSandbox implements Sandbox {
                 throw new IsolationException("sandbox " + id() + " is no longer running: its init has exited");
             }
             req.mode(HelperProtocol.MODE_JOIN).joinPid(keeper.initPid())
-                    .cloneFlags(cloneFlags & ~(userNamespace ? 0 : HelperProtocol.CLONE_NEWUSER))
+                    .cloneFlags(joinFlags(cloneFlags, spec, userNamespace))
                     .flags((userNamespace ? HelperProtocol.FLAG_USERNS : 0)
                             | (spec.security().noNewPrivileges() ? HelperProtocol.FLAG_NO_NEW_PRIVS : 0));
         }
@@ -122,12 +142,13 @@ final class LinuxSandbox implements Sandbox {
         long oomBefore = cgroups == null ? 0 : cgroups.oomKills();
         long pidsBefore = cgroups == null ? 0 : cgroups.pidsLimitHits();
         HelperLaunch.Started started = HelperLaunch.start(backend.helper(), backend.socketDir(), req, ps.stdin(),
-                ps.stdout(), ps.stderr());
+                ps.stdout(), ps.stderr(), first ? whileHeld : null);
         java.util.function.UnaryOperator<isola.api.ExitStatus> verdict = st -> cgroups == null ? st
                 : st.withVerdicts(cgroups.oomKills() > oomBefore, cgroups.pidsLimitHits() > pidsBefore);
         LinuxProcess p = new LinuxProcess(started, first, ps.timeout(), first ? this::killAllForTimeout : null, verdict);
         if (first) {
             keeper = p;
+            lease.recordInit(started.initPid());
         }
         processes.add(p);
         return p;
@@ -224,6 +245,23 @@ final class LinuxSandbox implements Sandbox {
         }
         if (spec.linux().cgroupNamespace()) {
             f |= HelperProtocol.CLONE_NEWCGROUP;
+        }
+        if (userNamespace && spec.network().mode() != NetworkMode.JOIN) {
+            // a shared network namespace comes with the user namespace that owns it
+            f |= HelperProtocol.CLONE_NEWUSER;
+        }
+        return f;
+    }
+
+    /**
+     * The namespaces a later process enters: those the init created, plus those it shares with
+     * another sandbox (network, and the user namespace that owns it), which the helper would
+     * otherwise leave it outside of.
+     */
+    static long joinFlags(long cloneFlags, SandboxSpec spec, boolean userNamespace) {
+        long f = cloneFlags;
+        if (spec.network().mode() == NetworkMode.JOIN) {
+            f |= HelperProtocol.CLONE_NEWNET;
         }
         if (userNamespace) {
             f |= HelperProtocol.CLONE_NEWUSER;

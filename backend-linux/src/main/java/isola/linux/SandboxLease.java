@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -33,10 +34,14 @@ final class SandboxLease implements AutoCloseable {
      * drops them all, so a lease held here must never be opened a second time by this JVM.
      */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+    /** The leases of this JVM's open sandboxes, to answer {@link #liveInit} without opening their files. */
+    private static final Map<Path, SandboxLease> OURS = new ConcurrentHashMap<>();
 
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
+    private final StringBuilder record = new StringBuilder();
+    private volatile long initPid;
 
     private SandboxLease(Path file, FileChannel channel, FileLock lock) {
         this.file = file;
@@ -90,7 +95,9 @@ final class SandboxLease implements AutoCloseable {
                     continue;
                 }
                 ch.truncate(0);
-                return new SandboxLease(file, ch, lock);
+                SandboxLease lease = new SandboxLease(file, ch, lock);
+                OURS.put(file, lease);
+                return lease;
             } catch (IOException e) {
                 closeQuietly(ch);
                 throw new IsolationException("cannot take the lease " + file + " for sandbox " + id + ": "
@@ -106,16 +113,86 @@ final class SandboxLease implements AutoCloseable {
      * @param dirs cgroup directories
      */
     void recordCgroups(List<Path> dirs) {
-        StringBuilder sb = new StringBuilder();
         for (Path d : dirs) {
-            sb.append("cgroup ").append(d).append('\n');
+            append("cgroup " + d);
         }
+    }
+
+    /**
+     * Records the sandbox's init, so that other sandboxes (in other processes too) can share its
+     * namespaces: {@code init <pid> <start time>}, the start time guarding against a reused pid.
+     *
+     * @param pid the init's host pid
+     */
+    void recordInit(long pid) {
+        long start = startTime(pid);
+        append("init " + pid + " " + start);
+        initPid = pid;
+    }
+
+    private synchronized void append(String line) {
+        record.append(line).append('\n');
         try {
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)), 0);
+            channel.write(ByteBuffer.wrap(record.toString().getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
         } catch (IOException e) {
             throw new IsolationException("cannot write the lease " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param dir the leases directory
+     * @param id a sandbox id
+     * @return the host pid of that live sandbox's init
+     * @throws IsolationException when no sandbox of that id is running (in any process of this user)
+     */
+    static long liveInit(Path dir, String id) {
+        Path file = dir.resolve(id + SUFFIX);
+        SandboxLease ours = OURS.get(file);
+        if (ours != null) {
+            if (ours.initPid == 0) {
+                throw new IsolationException("sandbox " + id + " has not started yet: start it before sharing its "
+                        + "network");
+            }
+            return ours.initPid;
+        }
+        String text;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock probe = ch.tryLock();
+            if (probe != null) {
+                throw new IsolationException("no running sandbox " + id + " (its owner has exited)");
+            }
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 20));
+            ch.read(b, 0);
+            text = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new IsolationException("no running sandbox " + id);
+        } catch (IOException e) {
+            throw new IsolationException("cannot read the lease of sandbox " + id + ": " + e.getMessage(), e);
+        }
+        for (String line : text.split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length == 3 && f[0].equals("init")) {
+                long pid = Long.parseLong(f[1]);
+                if (startTime(pid) != Long.parseLong(f[2])) {
+                    throw new IsolationException("sandbox " + id + " is no longer running (its init " + pid
+                            + " is gone)");
+                }
+                return pid;
+            }
+        }
+        throw new IsolationException("sandbox " + id + " has not started yet: start it before sharing its network");
+    }
+
+    /** @return a process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or -1 */
+    static long startTime(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[19]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 
@@ -128,12 +205,14 @@ final class SandboxLease implements AutoCloseable {
             // the lock is released below; a leftover file is swept as empty
         }
         closeQuietly(channel);
+        OURS.remove(file);
         HELD.remove(file);
     }
 
     /** Releases the id but keeps the record, for a sweep to finish what close could not remove. */
     void release() {
         closeQuietly(channel);
+        OURS.remove(file);
         HELD.remove(file);
     }
 
@@ -179,8 +258,11 @@ final class SandboxLease implements AutoCloseable {
                 if (lock == null) {
                     return;
                 }
+                // read through the locked channel: closing any other descriptor of the file would drop the lock
+                ByteBuffer b = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 20));
+                ch.read(b, 0);
                 List<Path> cgroups = new ArrayList<>();
-                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                for (String line : new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).split("\n")) {
                     if (line.startsWith("cgroup /")) {
                         cgroups.add(Path.of(line.substring("cgroup ".length())));
                     }

@@ -80,8 +80,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--hostname", paramLabel = "NAME", description = "The sandbox's hostname (default: its id).")
     String hostname;
 
-    @Option(names = "--net", paramLabel = "MODE", defaultValue = "none", description = "Network: none (loopback "
-            + "only) or host (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--net", "--network"}, paramLabel = "MODE", defaultValue = "none", description = "Network: none "
+            + "(loopback only), host, or container:ID to share the network of the running sandbox ID "
+            + "(default: ${DEFAULT-VALUE}).")
     String net;
 
     @Option(names = {"-e", "--env"}, paramLabel = "K=V|K", description = "Set an environment variable; K alone "
@@ -205,6 +206,14 @@ public final class RunCommand implements Callable<Integer> {
 
     private NetworkSpec network() {
         try {
+            int colon = net.indexOf(':');
+            if (colon >= 0 && List.of("container", "sandbox").contains(net.substring(0, colon))) {
+                String target = net.substring(colon + 1);
+                if (target.isEmpty()) {
+                    throw new SpecValidationException("the id of the sandbox to share the network of is missing");
+                }
+                return new NetworkSpec(NetworkMode.JOIN, List.of(), List.of(), target);
+            }
             return NetworkSpec.of(NetworkMode.parse(net));
         } catch (SpecValidationException e) {
             throw new SpecValidationException("invalid --net \"" + net + "\": " + e.getMessage());

@@ -182,6 +182,34 @@ class CliRunIT {
         assertTrue(r.err().contains("/dev/no-such-disk"), r.err());
     }
 
+    @Test
+    void aSecondRunSharesTheNetworkOfARunningSandbox() throws Exception {
+        String pod = "cli-pod-" + ProcessHandle.current().pid();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djdk.lang.Process.launchMechanism=VFORK", "-jar", jar, "run", "--id", pod, "--",
+                "busybox", "nc", "-l", "-p", "9011"));
+        Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            Run client = null;
+            for (int i = 0; i < 100; i++) {
+                client = isola(null, "run", "--net", "container:" + pod, "--", "sh", "-c",
+                        "echo hi | busybox nc 127.0.0.1 9011");
+                if (client.code() == 0) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertEquals(0, client.code(), client.err());
+            assertEquals("hi\n", new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertTrue(server.waitFor(10, TimeUnit.SECONDS));
+        } finally {
+            server.destroyForcibly();
+        }
+        Run none = isola(null, "run", "--net", "container:" + pod, "--", "true");
+        assertEquals(125, none.code());
+        assertTrue(none.err().contains("no running sandbox " + pod), none.err());
+    }
+
     private static boolean containsText(JsonNode array, String text) {
         for (JsonNode n : array) {
             if (n.asText().equals(text)) {

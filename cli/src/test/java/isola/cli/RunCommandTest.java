@@ -120,6 +120,10 @@ class RunCommandTest {
         assertEquals("job-1", s.id());
         assertEquals("job-1", s.hostname());
         assertEquals(NetworkMode.HOST, s.network().mode());
+        SandboxSpec pod = spec("--network", "container:web-1", "true");
+        assertEquals(NetworkMode.JOIN, pod.network().mode());
+        assertEquals("web-1", pod.network().joinSandbox());
+        assertEquals("web-1", spec("--net", "sandbox:web-1", "true").network().joinSandbox());
         assertEquals(UserSpec.named("nobody"), spec("--user", "nobody", "true").process().user());
         assertEquals(UserSpec.of(7, 7), spec("--user", "7", "true").process().user());
     }
@@ -185,6 +189,7 @@ class RunCommandTest {
         "-u|a:b:c|got \"a:b:c\"",
         "--net|bogus|unknown network mode \"bogus\"",
         "--net|join|invalid --net \"join\": network mode join needs the id of the sandbox to join",
+        "--net|container:|invalid --net \"container:\": the id of the sandbox to share the network of is missing",
         "--cap-add|NET_FOO|invalid --cap-add \"NET_FOO\"",
         "--id|-bad|got \"-bad\"",
         "--hostname|a_b|hostname \"a_b\" is not a valid host name",

@@ -63,6 +63,20 @@ public final class HelperLaunch {
      */
     public static Started start(Path helper, Path socketDir, HelperRequest request, Redirect stdin, Redirect stdout,
             Redirect stderr) {
+        return start(helper, socketDir, request, stdin, stdout, stderr, null);
+    }
+
+    /**
+     * Like {@link #start(Path, Path, HelperRequest, Redirect, Redirect, Redirect)}, for a request with
+     * {@link HelperProtocol#FLAG_HOLD}: once the namespaces exist and before the workload starts,
+     * {@code whileHeld} gets the init's host pid; when it returns the workload is started, when it
+     * throws the sandbox is torn down and the exception propagates.
+     *
+     * @param whileHeld what to do while the workload is held, or null for a request without the hold
+     * @return the running launch
+     */
+    public static Started start(Path helper, Path socketDir, HelperRequest request, Redirect stdin, Redirect stdout,
+            Redirect stderr, java.util.function.LongConsumer whileHeld) {
         Path sock = socketDir.resolve("s" + PID + "-" + COUNTER.incrementAndGet());
         Process process = null;
         SocketChannel ch = null;
@@ -85,6 +99,15 @@ public final class HelperLaunch {
             if (st == null) {
                 int code = process.waitFor();
                 throw new IsolationException("the helper exited with status " + code + " without reporting");
+            }
+            if (st.type() == HelperProtocol.ST_CREATED && whileHeld != null) {
+                whileHeld.accept(st.value());
+                command(ch, HelperProtocol.CMD_START, 0);
+                st = read(ch);
+                if (st == null) {
+                    int code = process.waitFor();
+                    throw new IsolationException("the helper exited with status " + code + " without reporting");
+                }
             }
             if (st.type() == HelperProtocol.ST_ERROR) {
                 // the helper has undone its work and exits by itself; wait for it rather than kill it mid-cleanup

@@ -30,6 +30,7 @@ public final class HelperProtocol {
     public static final int TAG_JOIN_PID = 17;
     public static final int TAG_ROOT = 18;
     public static final int TAG_CGROUP = 19;
+    public static final int TAG_NET_JOIN_PID = 20;
 
     public static final int MODE_INIT = 1;
     public static final int MODE_JOIN = 2;
@@ -39,6 +40,7 @@ public final class HelperProtocol {
     public static final int FLAG_KEEP = 0x4;
     public static final int FLAG_ROOT_RDONLY = 0x8;
     public static final int FLAG_USERNS = 0x10;
+    public static final int FLAG_HOLD = 0x20;
 
     public static final int MOP_FS = 1;
     public static final int MOP_BIND = 2;
@@ -49,9 +51,11 @@ public final class HelperProtocol {
     public static final int ST_STARTED = 1;
     public static final int ST_ERROR = 2;
     public static final int ST_EXIT = 3;
+    public static final int ST_CREATED = 4;
 
     public static final int CMD_SIGNAL_ALL = 1;
     public static final int CMD_SIGNAL_MAIN = 2;
+    public static final int CMD_START = 3;
 
     /** Failure steps in the order of ISOLA_STEPS in the header; the index is the wire number. */
     public static final String[] STEPS = {"request", "channel", "clone", "user namespace", "mount propagation",

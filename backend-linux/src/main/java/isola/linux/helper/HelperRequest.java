@@ -137,6 +137,11 @@ public final class HelperRequest {
         return str(HelperProtocol.TAG_CGROUP, procsFile);
     }
 
+    /** @param pid host pid of the init whose network (and, rootless, user) namespace to share @return this */
+    public HelperRequest netJoinPid(long pid) {
+        return u32(HelperProtocol.TAG_NET_JOIN_PID, (int) pid);
+    }
+
     /** @param pid host pid of the init to join @return this */
     public HelperRequest joinPid(long pid) {
         return u32(HelperProtocol.TAG_JOIN_PID, (int) pid);

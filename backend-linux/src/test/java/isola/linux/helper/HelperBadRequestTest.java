@@ -82,6 +82,32 @@ class HelperBadRequestTest {
     }
 
     @Test
+    void sharedNetworkWithoutANewNetworkNamespace() throws Exception {
+        assertError(new HelperRequest().mode(HelperProtocol.MODE_INIT).cloneFlags(HelperProtocol.CLONE_NEWNET)
+                .netJoinPid(1).arg("true").encode(), "request",
+                "a shared network namespace is for init mode without a new network namespace");
+    }
+
+    @Test
+    void sharedNetworkWithoutANewUserNamespace() throws Exception {
+        assertError(new HelperRequest().mode(HelperProtocol.MODE_INIT).cloneFlags(HelperProtocol.CLONE_NEWUSER)
+                .netJoinPid(1).arg("true").encode(), "request",
+                "a shared network namespace comes with its user namespace: no new one");
+    }
+
+    @Test
+    void sharedNetworkOfPidZero() throws Exception {
+        assertError(new HelperRequest().mode(HelperProtocol.MODE_INIT).netJoinPid(0).arg("true").encode(), "request",
+                "network join pid is 0");
+    }
+
+    @Test
+    void onlyInitModeHolds() throws Exception {
+        assertError(new HelperRequest().mode(HelperProtocol.MODE_JOIN).joinPid(1).flags(HelperProtocol.FLAG_HOLD)
+                .arg("true").encode(), "request", "only init mode can hold its workload");
+    }
+
+    @Test
     void joinWithoutPid() throws Exception {
         assertError(new HelperRequest().mode(HelperProtocol.MODE_JOIN).arg("true").encode(), "request",
                 "join mode without the pid to join");

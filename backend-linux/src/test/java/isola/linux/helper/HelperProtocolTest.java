@@ -33,7 +33,7 @@ class HelperProtocolTest {
             assertEquals(expected, ((Number) f.get(null)).longValue(), "ISOLA_" + m.group(1));
             checked++;
         }
-        assertEquals(40, checked, "number of protocol constants checked");
+        assertEquals(44, checked, "number of protocol constants checked");
     }
 
     @Test

@@ -59,6 +59,17 @@ class OptionsTest {
     }
 
     @Test
+    void freebsdZfsTemplateAndAliasInterface() {
+        assertNull(FreeBsdOptions.DEFAULT.zfsTemplate());
+        assertNull(FreeBsdOptions.DEFAULT.aliasInterface());
+        FreeBsdOptions o = new FreeBsdOptions(2, Set.of(), 4, null, "tank/isola/base-15.0@v1", "lo1");
+        assertEquals("tank/isola/base-15.0@v1", o.zfsTemplate());
+        assertEquals("lo1", o.aliasInterface());
+        invalid(() -> new FreeBsdOptions(2, Set.of(), 4, null, "tank/isola/base", null), "snapshot", "tank/isola/base");
+        invalid(() -> new FreeBsdOptions(2, Set.of(), 4, null, null, "lo1; rm"), "interface", "lo1; rm");
+    }
+
+    @Test
     void freebsdAllowIsCopied() {
         Set<String> allow = new HashSet<>(Set.of("raw_sockets"));
         FreeBsdOptions o = new FreeBsdOptions(2, allow, 4, null);

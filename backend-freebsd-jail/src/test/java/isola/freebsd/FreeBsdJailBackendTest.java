@@ -8,12 +8,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import isola.api.BackendUnavailableException;
 import isola.api.Capability;
+import isola.api.IsolationException;
+import isola.api.Limits;
+import isola.api.MountSpec;
+import isola.api.NetworkMode;
+import isola.api.NetworkSpec;
 import isola.api.SandboxSpec;
+import isola.api.SandboxState;
+import isola.api.SpecValidationException;
+import isola.api.UnsupportedCapabilityException;
 import isola.spi.IsolationBackend;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FreeBsdJailBackendTest {
+    @TempDir
+    Path tmp;
+
+    private FreeBsdJailBackend fake(FakeFreeBsd f) {
+        return new FreeBsdJailBackend("FreeBSD", f, f, tmp, true);
+    }
+
     @Test
     void foundByServiceLoader() {
         assertTrue(ServiceLoader.load(IsolationBackend.class).stream().anyMatch(p -> p.type() == FreeBsdJailBackend.class));
@@ -27,18 +45,83 @@ class FreeBsdJailBackendTest {
         assertEquals("not a FreeBSD host (os.name is Linux)", b.probe().reason());
         assertTrue(b.capabilities().supported().isEmpty());
         assertEquals(b.probe().reason(), b.capabilities().missing().get(Capability.PID_ISOLATION));
-    }
-
-    @Test
-    void onItsOwnOsItSaysItIsNotImplementedYet() {
-        var b = new FreeBsdJailBackend("FreeBSD");
-        assertFalse(b.probe().available());
-        assertEquals(FreeBsdJailBackend.NOT_YET, b.probe().reason());
+        assertEquals(List.of("os"), List.copyOf(b.hostFacts().keySet()));
     }
 
     @Test
     void everyRequestFailsClosedBeforeAnySideEffect() {
         var e = assertThrows(BackendUnavailableException.class, () -> new FreeBsdJailBackend("Linux").create(SandboxSpec.builder().build()));
         assertEquals("backend freebsd-jail is unavailable: not a FreeBSD host (os.name is Linux)", e.getMessage());
+    }
+
+    @Test
+    void onFreeBsdItReportsTheHost() {
+        FakeFreeBsd f = new FakeFreeBsd();
+        var b = fake(f);
+        assertTrue(b.probe().available(), b.probe().reason());
+        assertEquals("FreeBSD 14.3-RELEASE, racct, vnet", b.probe().reason());
+        var facts = b.hostFacts();
+        assertEquals("14.3-RELEASE (1403000)", facts.get("freebsd version"));
+        assertEquals("enabled", facts.get("racct"));
+        assertEquals("unavailable (before 15.x)", facts.get("jail descriptors"));
+        assertTrue(b.capabilities().supports(Capability.NETWORK_BRIDGE));
+        assertFalse(b.capabilities().supports(Capability.CPU_WEIGHT));
+    }
+
+    @Test
+    void withoutHelperOrRootItIsUnavailable() {
+        assertEquals("this isola build carries no isola-jexec helper for " + System.getProperty("os.arch")
+                + "; build isola on FreeBSD (mvn install) with cc installed",
+                new FreeBsdJailBackend("FreeBSD", new FakeFreeBsd(), new FakeFreeBsd(), tmp, false).probe().reason());
+        FakeFreeBsd user = new FakeFreeBsd() {
+            @Override
+            public int geteuid() {
+                return 1001;
+            }
+        };
+        assertEquals("jails need root: run isola as root (euid is 1001)", fake(user).probe().reason());
+    }
+
+    @Test
+    void limitsWithoutRacctFailBeforeAnySideEffect() {
+        FakeFreeBsd f = new FakeFreeBsd();
+        f.sysctls.put("kern.racct.enable", 0L);
+        var e = assertThrows(UnsupportedCapabilityException.class, () -> fake(f).create(SandboxSpec.builder().id("m")
+                .limits(new Limits(1L << 20, null, null, null, null, null, null, null, List.of())).build()));
+        assertEquals("memory_limit is not supported by backend freebsd-jail: resource limits need RACCT/RCTL, which is off on "
+                + "this host (kern.racct.enable=0); add kern.racct.enable=1 to /boot/loader.conf and reboot", e.getMessage());
+        assertTrue(f.mutations().isEmpty());
+    }
+
+    @Test
+    void invalidRequestsFailBeforeAnySideEffect() {
+        FakeFreeBsd f = new FakeFreeBsd();
+        var b = fake(f);
+        assertThrows(SpecValidationException.class, () -> b.create(SandboxSpec.builder().id("v")
+                .mount(MountSpec.bind(tmp.resolve("missing"), "/x", true)).build()));
+        assertThrows(UnsupportedCapabilityException.class, () -> b.create(SandboxSpec.builder().id("v")
+                .limits(new Limits(null, null, null, null, null, "0", null, null, List.of())).build()));
+        assertThrows(UnsupportedCapabilityException.class, () -> b.create(SandboxSpec.builder().id("v")
+                .security(new isola.api.SecuritySpec(true, java.util.Set.of("CAP_KILL"))).build()));
+        assertThrows(IsolationException.class, () -> b.create(SandboxSpec.builder().id("v")
+                .network(new NetworkSpec(NetworkMode.JOIN, List.of(), List.of(), "nobody")).build()));
+        assertTrue(f.mutations().isEmpty(), f.mutations().toString());
+    }
+
+    @Test
+    void createThenCloseLeavesNothing() {
+        FakeFreeBsd f = new FakeFreeBsd();
+        var b = fake(f);
+        var s = b.create(SandboxSpec.builder().id("c1").network(NetworkSpec.HOST).build());
+        assertEquals(SandboxState.CREATED, s.state());
+        assertEquals("freebsd-jail", s.backend());
+        assertEquals(1, f.jails.get("c1"));
+        assertEquals(1_048_576L, s.stats().memoryBytes());
+        s.kill(isola.api.Signal.TERM);
+        s.close();
+        assertEquals(SandboxState.CLOSED, s.state());
+        assertTrue(f.clean(), f.leftovers());
+        s.close();
+        assertThrows(IsolationException.class, () -> s.exec(isola.api.ProcessSpec.builder("true").build()));
     }
 }

@@ -61,7 +61,7 @@ class LinuxConformanceIT extends ConformanceSuite {
         Sandboxes.helperProcesses().forEach(p -> out.add("helper process " + p));
         CgroupMounts m = CgroupMounts.probe();
         String prefix = "conf-" + ProcessHandle.current().pid() + "-";
-        for (String c : List.of("memory", "pids", "cpu", "cpuacct")) {
+        for (String c : List.of("memory", "pids", "cpu", "cpuacct", "freezer")) {
             CgroupMounts.Location l = m.find(c);
             Path parent = l == null ? null : l.mount().resolve("isola");
             if (parent != null && Files.isDirectory(parent)) {

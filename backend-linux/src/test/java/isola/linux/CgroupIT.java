@@ -67,7 +67,7 @@ class CgroupIT {
 
     private static List<Path> leftovers() throws Exception {
         List<Path> out = new ArrayList<>();
-        for (String c : new String[] {"memory", "pids", "cpu", "cpuacct"}) {
+        for (String c : new String[] {"memory", "pids", "cpu", "cpuacct", "freezer"}) {
             CgroupMounts.Location l = mounts.find(c);
             Path parent = l == null ? null : l.mount().resolve("isola");
             if (parent != null && Files.isDirectory(parent)) {
@@ -203,5 +203,39 @@ class CgroupIT {
         }
         assertTrue(!Files.exists(memoryCgroup) && !Files.exists(pidsCgroup), "swept");
         assertEquals(List.of(), leftovers());
+    }
+
+    @Test
+    void aConfiguredParentHoldsTheSandboxAndItsOwnLimitAppliesOnTop() throws Exception {
+        String parent = "isola-it-parent-" + ProcessHandle.current().pid();
+        CgroupMounts.Location mem = mounts.find("memory");
+        Path parentDir = mem.mount().resolve(parent);
+        Files.createDirectories(parentDir);
+        try {
+            Files.writeString(parentDir.resolve(mem.v2() ? "memory.max" : "memory.limit_in_bytes"),
+                    Long.toString(24L << 20));
+            if (mem.v2()) {
+                Files.writeString(parentDir.resolve("memory.swap.max"), "0");
+            }
+            SandboxSpec spec = spec(limits(256L << 20, null, null))
+                    .linux(new isola.api.LinuxOptions(isola.api.LinuxOptions.UserNamespace.AUTO, true, true, parent))
+                    .build();
+            Path own = parentDir.resolve(spec.id());
+            try (Sandbox s = Isolation.backend("linux").create(spec)) {
+                assertTrue(Files.isDirectory(own), "made under the parent: " + own);
+                var r = Sandboxes.capture(s.exec(ProcessSpec.builder("sh", "-c",
+                        "x=$(head -c 100000000 /dev/zero | tr '\\0' a); echo survived").build()));
+                assertEquals(137, r.status().shellStatus(), "the parent's 24 MiB applies below the sandbox's 256 MiB");
+            }
+            assertTrue(!Files.exists(own), "removed");
+        } finally {
+            // the parent is the caller's to manage (as with docker --cgroup-parent): remove it everywhere
+            for (String c : List.of("memory", "pids", "cpu", "cpuacct", "freezer")) {
+                CgroupMounts.Location l = mounts.find(c);
+                if (l != null) {
+                    Files.deleteIfExists(l.mount().resolve(parent));
+                }
+            }
+        }
     }
 }

@@ -104,6 +104,10 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     LimitOptions limits;
 
+    @Option(names = "--cgroup-parent", paramLabel = "PATH", description = "Linux: the cgroup the sandbox's cgroup is "
+            + "made in, below each hierarchy's root (default: isola); its own limits apply on top.")
+    String cgroupParent;
+
     @Option(names = "--id", paramLabel = "ID", description = "The sandbox id (default: random).")
     String id;
 
@@ -198,6 +202,9 @@ public final class RunCommand implements Callable<Integer> {
                 .root(rootfs == null ? RootSpec.HOST : RootSpec.directory(cwd.resolve(rootfs).normalize(), !writable))
                 .network(network())
                 .limits(limits.limits())
+                .linux(new isola.api.LinuxOptions(isola.api.LinuxOptions.DEFAULT.userNamespace(),
+                        isola.api.LinuxOptions.DEFAULT.mapToRoot(), isola.api.LinuxOptions.DEFAULT.cgroupNamespace(),
+                        cgroupParent))
                 .security(new SecuritySpec(noNewPrivs, CapabilityOptions.resolve(capAdd, capDrop)))
                 .process(processSpec(callerEnv));
         mounts.forEach(b::mount);

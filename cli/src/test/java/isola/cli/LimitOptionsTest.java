@@ -59,6 +59,14 @@ class LimitOptionsTest {
     }
 
     @Test
+    void cgroupParentReachesTheLinuxOptions() {
+        assertEquals(0, run("--memory", "1m", "--cgroup-parent", "jobs/batch", "true").exitCode());
+        assertEquals("jobs/batch", backend.created.linux().cgroupParent());
+        assertEquals(0, run("true").exitCode());
+        assertNull(backend.created.linux().cgroupParent(), "default: isola, chosen by the backend");
+    }
+
+    @Test
     void pidsLimitIsTheDockerSpellingOfPids() {
         assertEquals(0, run("--pids-limit", "7", "true").exitCode());
         assertEquals(7L, backend.created.limits().pids());

@@ -1,20 +1,34 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Runs the spawn benchmark (as root): isola vs bwrap vs /bin/true from one warm JVM.
-# Usage: benchmark/run.sh [--iterations N] [--warmup N] [--json FILE]
+# Runs the spawn benchmark (as root): isola without and with limits vs crun vs bwrap vs /bin/true from one warm JVM.
+# Usage: benchmark/run.sh [--iterations N] [--warmup N] [--gap-ms MS] [--gap-iterations N]
+#                         [--variants isola,isola-limits,crun,bwrap,true] [--no-throughput] [--json FILE]
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 root="$(dirname "$here")"
 if [ "$(id -u)" -ne 0 ]; then
-  echo "benchmark: run as root (it compares against bwrap --unshare-all, which needs privileges here)" >&2
+  echo "benchmark: run as root (bwrap --unshare-all and crun with cgroup limits need privileges here)" >&2
   exit 1
 fi
-if ! command -v bwrap >/dev/null; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null
+missing=()
+command -v bwrap >/dev/null || missing+=(bubblewrap)
+command -v crun >/dev/null || missing+=(crun)
+[ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || missing+=(busybox-static)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 jar="$here/target/isola-benchmark-0.1.0-SNAPSHOT.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root"/api/src "$root"/backend-linux/src "$here/src" -newer "$jar" -print -quit)" ]; then
-  (cd "$root" && mvn -q -o install -DskipTests -pl api,backend-linux,benchmark -am 2>/dev/null \
-     || mvn -q install -DskipTests -pl api,backend-linux,benchmark -am) >&2
+  # package, not install: the reactor copies this checkout's jars to target/lib and ~/.m2 stays untouched
+  (cd "$root" && mvn -q -o package -DskipTests -pl api,backend-linux,benchmark -am 2>/dev/null \
+     || mvn -q package -DskipTests -pl api,backend-linux,benchmark -am) >&2
 fi
-exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -Djdk.lang.Process.launchMechanism=VFORK -jar "$jar" "$@"
+java=("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -Djdk.lang.Process.launchMechanism=VFORK -jar "$jar" "$@")
+unified=/sys/fs/cgroup/unified
+if [ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ] && [ -n "$(cat "$unified/cgroup.controllers" 2>/dev/null)" ]; then
+  # A hybrid host whose cgroup2 mount holds a controller (hugetlb here): crun 1.8 refuses every container
+  # ("cgroups in hybrid mode not supported"). Hide the cgroup2 mount in a private mount namespace, for the
+  # whole JVM so that isola and crun see the same host; isola uses only the v1 hierarchies here either way.
+  exec unshare --mount --propagation private -- sh -c 'umount "$0" && exec "$@"' "$unified" "${java[@]}"
+fi
+exec "${java[@]}"

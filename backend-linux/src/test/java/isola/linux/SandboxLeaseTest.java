@@ -88,6 +88,19 @@ class SandboxLeaseTest {
     }
 
     @Test
+    void theRecordListsEveryCgroupThenTheInit() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        SandboxLease a = SandboxLease.acquire(dir, "rec");
+        a.recordCgroups(List.of(dir.resolve("memory/rec"), dir.resolve("pids/rec")));
+        a.recordInit(pid);
+        // read once released: opening a lease this JVM holds would drop its lock
+        a.release();
+        assertEquals("cgroup " + dir.resolve("memory/rec") + "\ncgroup " + dir.resolve("pids/rec") + "\ninit " + pid
+                + " " + SandboxLease.startTime(pid) + "\n", Files.readString(dir.resolve("rec.lease")));
+        assertEquals(List.of("rec"), SandboxLease.sweep(dir, d -> { }));
+    }
+
+    @Test
     void releaseKeepsTheRecordButFreesTheId() {
         SandboxLease a = SandboxLease.acquire(dir, "kept");
         a.recordCgroups(List.of(dir.resolve("cg")));

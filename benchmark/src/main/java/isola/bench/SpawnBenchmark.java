@@ -3,6 +3,7 @@ package isola.bench;
 
 import isola.api.IsolatedProcess;
 import isola.api.Isolation;
+import isola.api.Limits;
 import isola.api.ProcessSpec;
 import isola.api.Sandbox;
 import isola.api.SandboxSpec;
@@ -22,97 +23,225 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Spawn latency from one warm JVM, side by side: isola (create sandbox, run /bin/true, close) against
- * bwrap with the same isolation started through ProcessBuilder, and /bin/true alone as the floor.
- * Prints p50/p90/p99/mean, throughput with 1 and 2 threads, ratios, and the helper's memory per
- * live sandbox. Run as root: {@code benchmark/run.sh [--iterations N] [--json FILE]}.
+ * Spawn latency from one warm JVM, side by side: isola without and with limits (create sandbox, run
+ * /bin/true, wait, close), crun with the same namespaces and limits on a busybox-static bundle, bwrap
+ * with the same isolation, and /bin/true alone as the floor; each started through ProcessBuilder.
+ * Measured back to back and with idle gaps between runs (the first cgroup migration after an idle
+ * period waits for an RCU grace period). Prints p50/p90/p99/mean, throughput, ratios, isola's time
+ * per phase, and the helper's memory per live sandbox. Run as root: {@code benchmark/run.sh}.
  */
 public final class SpawnBenchmark {
-    private static final File DEV_NULL = new File("/dev/null");
+    static final File DEV_NULL = new File("/dev/null");
     private static final String[] BWRAP = {"bwrap", "--unshare-all", "--ro-bind", "/", "/", "--proc", "/proc",
         "--dev", "/dev", "--tmpfs", "/tmp", "/bin/true"};
+    /** The limits of the {@code isola-limits} and {@code crun} variants: memory 64 MiB, 64 pids, one CPU. */
+    static final long MEMORY = 64L << 20;
+    static final long PIDS = 64;
+    static final double CPUS = 1.0;
+    static final String USAGE = "usage: SpawnBenchmark [--iterations N] [--warmup N] [--gap-ms MS] [--gap-iterations N] "
+            + "[--variants isola,isola-limits,crun,bwrap,true] [--no-throughput] [--json FILE]";
 
     private SpawnBenchmark() {
     }
 
-    /** One way of running isolated /bin/true once. */
+    /** One way of running isolated /bin/true once; {@code phases} (may be null) gets isola's phase times. */
     interface Variant {
-        void once() throws Exception;
+        void once(long[] phases) throws Exception;
     }
 
-    record Stats(String name, double p50, double p90, double p99, double mean, double tput1, double tput2) {
+    /** isola's phases of one run: create, exec (until the workload has exec'd), wait, close. */
+    static final String[] PHASES = {"create", "exec", "wait", "close"};
+
+    record Stats(String name, int n, double p50, double p90, double p99, double mean, double tput1, double tput2,
+            double[] phaseP50) {
+    }
+
+    record Options(int iterations, int warmup, int gapMs, int gapIterations, List<String> variants, boolean throughput,
+            String json) {
+        static Options parse(String[] args) {
+            int iterations = 1000;
+            int warmup = 200;
+            int gapMs = 200;
+            int gapIterations = 100;
+            List<String> variants = List.of("isola", "isola-limits", "crun", "bwrap", "true");
+            boolean throughput = true;
+            String json = null;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+                    case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                    case "--gap-ms" -> gapMs = Integer.parseInt(args[++i]);
+                    case "--gap-iterations" -> gapIterations = Integer.parseInt(args[++i]);
+                    case "--variants" -> variants = List.of(args[++i].split(","));
+                    case "--no-throughput" -> throughput = false;
+                    case "--json" -> json = args[++i];
+                    default -> {
+                        System.err.println(USAGE);
+                        System.exit(2);
+                    }
+                }
+            }
+            return new Options(iterations, warmup, gapMs, gapIterations, variants, throughput, json);
+        }
     }
 
     public static void main(String[] args) throws Exception {
-        int iterations = 1000;
-        int warmup = 200;
-        String json = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--iterations" -> iterations = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--json" -> json = args[++i];
+        Options o = Options.parse(args);
+        IsolationBackend linux = Isolation.backend("linux");
+        Limits limits = new Limits(MEMORY, null, CPUS, null, null, null, PIDS, null, List.of());
+        Map<String, Variant> variants = new LinkedHashMap<>();
+        CrunBundle bundle = null;
+        AtomicInteger crunIds = new AtomicInteger();
+        String crunPrefix = "isola-bench-" + ProcessHandle.current().pid() + "-";
+        for (String name : o.variants()) {
+            switch (name) {
+                case "isola" -> variants.put("isola", ph -> isolaOnce(linux, SandboxSpec.builder().build(), ph));
+                case "isola-limits" -> variants.put("isola-limits",
+                        ph -> isolaOnce(linux, SandboxSpec.builder().limits(limits).build(), ph));
+                case "crun" -> {
+                    String why = crunProblem();
+                    if (why == null) {
+                        bundle = CrunBundle.create(Path.of("/bin/busybox"), MEMORY, PIDS, CPUS);
+                        CrunBundle b = bundle;
+                        Variant crun = ph -> processOnce(b.runCommand(crunPrefix + crunIds.incrementAndGet()));
+                        why = tryOnce(() -> {
+                            checkOnce(b.runCommand(crunPrefix + crunIds.incrementAndGet()));
+                            return null;
+                        });
+                        if (why == null) {
+                            variants.put("crun", crun);
+                        }
+                    }
+                    if (why != null) {
+                        System.out.println("crun: skipped: " + why);
+                    }
+                }
+                case "bwrap" -> {
+                    if (onPath("bwrap")) {
+                        variants.put("bwrap", ph -> processOnce(BWRAP));
+                    } else {
+                        System.out.println("bwrap: not installed, skipped (apt-get install -y bubblewrap)");
+                    }
+                }
+                case "true" -> variants.put("/bin/true", ph -> processOnce("/bin/true"));
                 default -> {
-                    System.err.println("usage: SpawnBenchmark [--iterations N] [--warmup N] [--json FILE]");
+                    System.err.println("unknown variant " + name + "\n" + USAGE);
                     System.exit(2);
                 }
             }
         }
-        IsolationBackend linux = Isolation.backend("linux");
-        Map<String, Variant> variants = new LinkedHashMap<>();
-        variants.put("isola", () -> isolaOnce(linux));
-        if (onPath("bwrap")) {
-            variants.put("bwrap", () -> processOnce(BWRAP));
-        } else {
-            System.out.println("bwrap: not installed, skipped (apt-get install -y bubblewrap)");
-        }
-        variants.put("/bin/true", () -> processOnce("/bin/true"));
-
-        System.out.printf("spawn benchmark: %d iterations after %d warm-up, launch mechanism %s, %d cpus, java %s%n",
-                iterations, warmup, System.getProperty("jdk.lang.Process.launchMechanism", "POSIX_SPAWN (default)"),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-        List<Stats> all = new ArrayList<>();
-        for (Map.Entry<String, Variant> v : variants.entrySet()) {
-            for (int i = 0; i < warmup; i++) {
-                v.getValue().once();
+        try {
+            run(o, linux, variants);
+        } finally {
+            if (bundle != null) {
+                bundle.close();
             }
         }
+    }
+
+    private static void run(Options o, IsolationBackend linux, Map<String, Variant> variants) throws Exception {
+        String loadBefore = loadAverage();
+        System.out.printf("spawn benchmark: %d iterations back to back after %d warm-up, %d with %d ms idle gaps; "
+                + "launch mechanism %s, %d cpus, java %s, load average %s%n", o.iterations(), o.warmup(),
+                o.gapIterations(), o.gapMs(), System.getProperty("jdk.lang.Process.launchMechanism", "POSIX_SPAWN (default)"),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadBefore);
+        System.out.printf("limits of isola-limits and crun: memory %d MiB (no swap beyond it), pids %d, cpus %.1f%n",
+                MEMORY >> 20, PIDS, CPUS);
+        for (Variant v : variants.values()) {
+            for (int i = 0; i < o.warmup(); i++) {
+                v.once(null);
+            }
+        }
+        Map<String, List<Stats>> modes = new LinkedHashMap<>();
+        List<Stats> b2b = new ArrayList<>();
         for (Map.Entry<String, Variant> v : variants.entrySet()) {
-            all.add(measure(v.getKey(), v.getValue(), iterations));
+            b2b.add(backToBack(v.getKey(), v.getValue(), o.iterations(), o.throughput()));
         }
-        System.out.printf("%-10s %8s %8s %8s %8s %12s %12s%n", "variant", "p50 ms", "p90 ms", "p99 ms", "mean ms",
-                "runs/s 1thr", "runs/s 2thr");
-        for (Stats s : all) {
-            System.out.printf(Locale.ROOT, "%-10s %8.2f %8.2f %8.2f %8.2f %12.0f %12.0f%n", s.name, s.p50, s.p90, s.p99,
-                    s.mean, s.tput1, s.tput2);
+        modes.put("back-to-back", b2b);
+        if (o.gapIterations() > 0) {
+            modes.put("gap-" + o.gapMs() + "ms", withGaps(variants, o.gapIterations(), o.gapMs()));
         }
-        Stats isola = all.get(0);
-        Stats bwrap = all.stream().filter(s -> s.name.equals("bwrap")).findFirst().orElse(null);
-        String ratios = "";
-        if (bwrap != null) {
-            double p50 = isola.p50 / bwrap.p50;
-            ratios = String.format(Locale.ROOT, "\"p50\": %.3f, \"p99\": %.3f, \"throughput1\": %.3f, \"throughput2\": %.3f",
-                    p50, isola.p99 / bwrap.p99, isola.tput1 / bwrap.tput1, isola.tput2 / bwrap.tput2);
-            System.out.printf(Locale.ROOT, "ratio isola/bwrap: p50 %.2f  p99 %.2f  throughput(1 thread) %.2f  throughput(2 threads) %.2f%n",
-                    p50, isola.p99 / bwrap.p99, isola.tput1 / bwrap.tput1, isola.tput2 / bwrap.tput2);
-            System.out.println("goal p50 ratio <= 1.0: " + (p50 <= 1.0 ? "met" : "NOT met"));
+        Map<String, Map<String, double[]>> ratios = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Stats>> m : modes.entrySet()) {
+            ratios.put(m.getKey(), print(m.getKey(), m.getValue()));
         }
         long[] mem = helperMemory(linux, 20);
         System.out.printf("helper memory per live sandbox (20 sandboxes, supervisor + init): RSS %d KiB, PSS %d KiB "
                 + "(goal <= 1024 KiB)%n", mem[0], mem[1]);
-        if (json != null) {
-            StringBuilder sb = new StringBuilder("{\n  \"variants\": [\n");
-            for (int i = 0; i < all.size(); i++) {
-                Stats s = all.get(i);
-                sb.append(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"p50Ms\": %.3f, \"p90Ms\": %.3f, \"p99Ms\": %.3f, "
-                        + "\"meanMs\": %.3f, \"runsPerSecond1\": %.1f, \"runsPerSecond2\": %.1f}%s%n", s.name, s.p50, s.p90,
-                        s.p99, s.mean, s.tput1, s.tput2, i + 1 < all.size() ? "," : ""));
+        String loadAfter = loadAverage();
+        System.out.println("load average before " + loadBefore + ", after " + loadAfter);
+        if (o.json() != null) {
+            Files.writeString(Path.of(o.json()), BenchJson.render(o, modes, ratios, mem, loadBefore, loadAfter));
+        }
+    }
+
+    /** @return the ratios printed for one mode: name to {p50, p99} */
+    private static Map<String, double[]> print(String mode, List<Stats> all) {
+        System.out.printf("%n== %s ==%n%-13s %6s %8s %8s %8s %8s %10s %10s   isola phases p50 ms (%s)%n", mode, "variant",
+                "n", "p50 ms", "p90 ms", "p99 ms", "mean ms", "runs/s 1t", "runs/s 2t", String.join("/", PHASES));
+        for (Stats s : all) {
+            String ph = s.phaseP50 == null ? "" : Arrays.stream(s.phaseP50)
+                    .mapToObj(x -> String.format(Locale.ROOT, "%.2f", x)).reduce((a, b) -> a + " / " + b).orElse("");
+            System.out.printf(Locale.ROOT, "%-13s %6d %8.2f %8.2f %8.2f %8.2f %10s %10s   %s%n", s.name, s.n, s.p50,
+                    s.p90, s.p99, s.mean, s.tput1 > 0 ? String.format("%.0f", s.tput1) : "-",
+                    s.tput2 > 0 ? String.format("%.0f", s.tput2) : "-", ph);
+        }
+        Map<String, double[]> ratios = new LinkedHashMap<>();
+        ratio(ratios, all, "isola-limits", "crun");
+        ratio(ratios, all, "isola", "crun");
+        ratio(ratios, all, "isola-limits", "isola");
+        ratio(ratios, all, "isola", "bwrap");
+        for (Map.Entry<String, double[]> r : ratios.entrySet()) {
+            System.out.printf(Locale.ROOT, "ratio %-20s p50 %.2f  p99 %.2f%s%n", r.getKey(), r.getValue()[0],
+                    r.getValue()[1], r.getKey().equals("isola-limits/crun")
+                            ? "   (goal p50 <= 0.5: " + (r.getValue()[0] <= 0.5 ? "met)" : "NOT met)") : "");
+        }
+        return ratios;
+    }
+
+    private static void ratio(Map<String, double[]> out, List<Stats> all, String a, String b) {
+        Stats x = find(all, a);
+        Stats y = find(all, b);
+        if (x != null && y != null) {
+            out.put(a + "/" + b, new double[] {x.p50 / y.p50, x.p99 / y.p99});
+        }
+    }
+
+    private static Stats find(List<Stats> all, String name) {
+        return all.stream().filter(s -> s.name.equals(name)).findFirst().orElse(null);
+    }
+
+    /** @return why crun cannot be measured, or null */
+    private static String crunProblem() {
+        if (!onPath("crun")) {
+            return "not installed (apt-get install -y crun)";
+        }
+        if (!Files.isRegularFile(Path.of("/bin/busybox"))) {
+            return "/bin/busybox is missing (apt-get install -y busybox-static)";
+        }
+        return null;
+    }
+
+    private static String tryOnce(Callable<?> v) {
+        try {
+            v.call();
+            return null;
+        } catch (Exception e) {
+            String hybrid = "";
+            try {
+                String c = Files.readString(Path.of("/sys/fs/cgroup/unified/cgroup.controllers")).trim();
+                if (!c.isEmpty()) {
+                    hybrid = "; this host's cgroup2 mount holds controllers (" + c + "), which crun refuses in hybrid "
+                            + "mode: run through benchmark/run.sh, which hides /sys/fs/cgroup/unified in a private mount "
+                            + "namespace";
+                }
+            } catch (IOException ignored) {
+                // no cgroup2 mount
             }
-            sb.append("  ],\n  \"ratioIsolaBwrap\": {").append(ratios).append("},\n");
-            sb.append(String.format("  \"helperRssKiBPerSandbox\": %d, \"helperPssKiBPerSandbox\": %d%n}%n", mem[0], mem[1]));
-            Files.writeString(Path.of(json), sb.toString());
+            return e.getMessage() + hybrid;
         }
     }
 
@@ -125,13 +254,40 @@ public final class SpawnBenchmark {
         return false;
     }
 
-    static void isolaOnce(IsolationBackend linux) throws Exception {
-        try (Sandbox s = linux.create(SandboxSpec.builder().build())) {
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static void isolaOnce(IsolationBackend linux, SandboxSpec spec, long[] phases) throws Exception {
+        long t0 = System.nanoTime();
+        Sandbox s = linux.create(spec);
+        long t1;
+        long t2;
+        try {
+            t1 = System.nanoTime();
             IsolatedProcess p = s.exec(ProcessSpec.builder("/bin/true").stdin(Redirect.from(DEV_NULL))
                     .stdout(Redirect.DISCARD).stderr(Redirect.DISCARD).build());
+            t2 = System.nanoTime();
             if (!p.waitFor().success()) {
                 throw new IllegalStateException("isola run of /bin/true failed: " + p.waitFor());
             }
+        } catch (Exception | Error e) {
+            s.close();
+            throw e;
+        }
+        long t3 = System.nanoTime();
+        s.close();
+        long t4 = System.nanoTime();
+        if (phases != null) {
+            phases[0] = t1 - t0;
+            phases[1] = t2 - t1;
+            phases[2] = t3 - t2;
+            phases[3] = t4 - t3;
         }
     }
 
@@ -143,17 +299,76 @@ public final class SpawnBenchmark {
         }
     }
 
-    static Stats measure(String name, Variant v, int n) throws Exception {
+    /** Like {@link #processOnce} but keeps stderr for the message: to find out once why a command fails. */
+    static void checkOnce(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectInput(Redirect.from(DEV_NULL)).redirectOutput(Redirect.DISCARD)
+                .redirectError(Redirect.PIPE).start();
+        String err = new String(p.getErrorStream().readAllBytes()).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " exited with " + p.exitValue() + ": " + err);
+        }
+    }
+
+    static Stats backToBack(String name, Variant v, int n, boolean throughput) throws Exception {
         long[] t = new long[n];
+        long[][] ph = new long[PHASES.length][n];
+        long[] one = new long[PHASES.length];
+        boolean phased = name.startsWith("isola");
         for (int i = 0; i < n; i++) {
             long s = System.nanoTime();
-            v.once();
+            v.once(phased ? one : null);
             t[i] = System.nanoTime() - s;
+            for (int k = 0; k < one.length; k++) {
+                ph[k][i] = one[k];
+            }
         }
-        Arrays.sort(t);
-        double mean = Arrays.stream(t).average().orElse(0) / 1e6;
-        return new Stats(name, t[n / 2] / 1e6, t[(int) (n * 0.9)] / 1e6, t[Math.min(n - 1, (int) (n * 0.99))] / 1e6, mean,
-                throughput(v, 1, n / 2), throughput(v, 2, n / 2));
+        return stats(name, t, phased ? ph : null, throughput ? throughput(v, 1, n / 2) : 0,
+                throughput ? throughput(v, 2, n / 2) : 0);
+    }
+
+    /** Runs the variants in turn, sleeping {@code gapMs} before each run, so that each starts on an idle host. */
+    static List<Stats> withGaps(Map<String, Variant> variants, int n, int gapMs) throws Exception {
+        Map<String, long[]> t = new LinkedHashMap<>();
+        Map<String, long[][]> ph = new LinkedHashMap<>();
+        variants.keySet().forEach(k -> {
+            t.put(k, new long[n]);
+            ph.put(k, new long[PHASES.length][n]);
+        });
+        long[] one = new long[PHASES.length];
+        for (int i = 0; i < n; i++) {
+            for (Map.Entry<String, Variant> v : variants.entrySet()) {
+                Thread.sleep(gapMs);
+                long s = System.nanoTime();
+                v.getValue().once(one);
+                t.get(v.getKey())[i] = System.nanoTime() - s;
+                for (int k = 0; k < one.length; k++) {
+                    ph.get(v.getKey())[k][i] = one[k];
+                }
+            }
+        }
+        List<Stats> out = new ArrayList<>();
+        for (String k : variants.keySet()) {
+            out.add(stats(k, t.get(k), k.startsWith("isola") ? ph.get(k) : null, 0, 0));
+        }
+        return out;
+    }
+
+    static Stats stats(String name, long[] t, long[][] phases, double tput1, double tput2) {
+        int n = t.length;
+        long[] sorted = t.clone();
+        Arrays.sort(sorted);
+        double mean = Arrays.stream(sorted).average().orElse(0) / 1e6;
+        double[] p50 = null;
+        if (phases != null) {
+            p50 = new double[phases.length];
+            for (int k = 0; k < phases.length; k++) {
+                long[] s = phases[k].clone();
+                Arrays.sort(s);
+                p50[k] = s[n / 2] / 1e6;
+            }
+        }
+        return new Stats(name, n, sorted[n / 2] / 1e6, sorted[(int) (n * 0.9)] / 1e6,
+                sorted[Math.min(n - 1, (int) (n * 0.99))] / 1e6, mean, tput1, tput2, p50);
     }
 
     static double throughput(Variant v, int threads, int runs) throws Exception {
@@ -163,7 +378,7 @@ public final class SpawnBenchmark {
             for (int th = 0; th < threads; th++) {
                 work.add(() -> {
                     for (int i = 0; i < runs / threads; i++) {
-                        v.once();
+                        v.once(null);
                     }
                     return null;
                 });

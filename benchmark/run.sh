@@ -3,6 +3,7 @@
 # Runs the spawn benchmark (as root): isola without and with limits vs crun vs bwrap vs /bin/true from one warm JVM.
 # Usage: benchmark/run.sh [--iterations N] [--warmup N] [--gap-ms MS] [--gap-iterations N]
 #                         [--variants isola,isola-limits,crun,bwrap,true] [--no-throughput] [--json FILE]
+#                         [--favordynmods]   (keep cgroup moves cheap while it runs: see docs/benchmark.md)
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 root="$(dirname "$here")"
@@ -23,12 +24,33 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root"/api/src "$root"/backend-linux/src "$h
   (cd "$root" && mvn -q -o package -DskipTests -pl api,backend-linux,benchmark -am 2>/dev/null \
      || mvn -q package -DskipTests -pl api,backend-linux,benchmark -am) >&2
 fi
-java=("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -Djdk.lang.Process.launchMechanism=VFORK -jar "$jar" "$@")
+args=()
+dynmods=
+for a in "$@"; do
+  if [ "$a" = --favordynmods ]; then dynmods=1; else args+=("$a"); fi
+done
+java=("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -Djdk.lang.Process.launchMechanism=VFORK -jar "$jar" "${args[@]}")
 unified=/sys/fs/cgroup/unified
+hide=
 if [ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ] && [ -n "$(cat "$unified/cgroup.controllers" 2>/dev/null)" ]; then
   # A hybrid host whose cgroup2 mount holds a controller (hugetlb here): crun 1.8 refuses every container
   # ("cgroups in hybrid mode not supported"). Hide the cgroup2 mount in a private mount namespace, for the
   # whole JVM so that isola and crun see the same host; isola uses only the v1 hierarchies here either way.
-  exec unshare --mount --propagation private -- sh -c 'umount "$0" && exec "$@"' "$unified" "${java[@]}"
+  hide=$unified
 fi
-exec "${java[@]}"
+if [ -z "$hide" ] && [ -z "$dynmods" ]; then
+  exec "${java[@]}"
+fi
+# --favordynmods: an empty named cgroup v1 hierarchy mounted with favordynmods, in the private mount
+# namespace, for as long as the benchmark runs: the kernel keeps cgroup moves cheap for everyone (isola
+# and crun alike) while it exists, and destroys it, undoing the effect, when the namespace goes.
+exec unshare --mount --propagation private -- sh -c '
+  [ -z "$0" ] || umount "$0" || exit 1
+  if [ -n "$1" ]; then
+    d=$(mktemp -d /tmp/isola-bench-dynmods.XXXXXX) && mount -t cgroup -o none,name=isola-bench,favordynmods cgroup "$d" \
+      || { echo "benchmark: cannot mount a cgroup v1 hierarchy with favordynmods (kernel 6.0 or later)" >&2; exit 1; }
+  fi
+  shift
+  [ -n "${d-}" ] || exec "$@"
+  rc=0; "$@" || rc=$?
+  umount "$d"; rmdir "$d"; exit "$rc"' "$hide" "$dynmods" "${java[@]}"

@@ -25,7 +25,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <linux/sched.h>
 #include <sys/signalfd.h>
+#include <sys/statfs.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -35,9 +38,15 @@
 
 static struct isola_request req;
 static int cgroup_fds[64];
+static int into_fd = -1;     /* the cgroup2 directory the child is cloned into, or -1 */
+static size_t into_index;    /* its index in req.cgroups */
 static int held_ctl = -1; /* init mode: the init's command pipe, for ISOLA_CMD_START */
 
-/* Opens every cgroup.procs file while the host's /sys/fs/cgroup is still in view. */
+/*
+ * Opens every cgroup.procs file while the host's /sys/fs/cgroup is still in view. The first one on
+ * cgroup2 is also opened as a directory: the child is cloned straight into it (CLONE_INTO_CGROUP),
+ * which needs no migration; the others (v1 hierarchies) are joined by writing the child's pid.
+ */
 static int open_cgroups(int sock)
 {
     for (size_t i = 0; i < req.ncgroups; i++) {
@@ -46,8 +55,43 @@ static int open_cgroups(int sock)
             isola_fail(sock, ISOLA_STEP_CGROUP, errno, req.cgroups[i], NULL);
             return -1;
         }
+        struct statfs fs;
+        if (into_fd < 0 && fstatfs(cgroup_fds[i], &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC) {
+            char dir[4096];
+            size_t n = strlen(req.cgroups[i]);
+            const char *slash = strrchr(req.cgroups[i], '/');
+            if (slash != NULL && (size_t)(slash - req.cgroups[i]) < sizeof dir && n < sizeof dir) {
+                memcpy(dir, req.cgroups[i], (size_t)(slash - req.cgroups[i]));
+                dir[slash - req.cgroups[i]] = '\0';
+                into_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (into_fd >= 0)
+                    into_index = i;
+            }
+        }
     }
     return 0;
+}
+
+/*
+ * fork(2) or clone(2) with namespace flags; the child starts in the cgroup2 directory of
+ * open_cgroups when there is one. A kernel without clone3 or CLONE_INTO_CGROUP (before 5.7) gets
+ * a plain clone, and the child is then placed by writing its pid like on v1.
+ */
+static pid_t clone_child(uint64_t flags)
+{
+    if (into_fd >= 0) {
+        struct clone_args a;
+        memset(&a, 0, sizeof a);
+        a.flags = flags | CLONE_INTO_CGROUP;
+        a.exit_signal = SIGCHLD;
+        a.cgroup = (uint64_t)into_fd;
+        pid_t c = (pid_t)syscall(SYS_clone3, &a, sizeof a);
+        if (c >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
+            return c;
+        close(into_fd);
+        into_fd = -1;
+    }
+    return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, 0);
 }
 
 /* Moves a child into the sandbox's cgroups, then lets it go on by writing to its sync pipe. */
@@ -56,7 +100,14 @@ static int place_in_cgroups(int sock, pid_t child, int syncw)
     char pid[16];
     isola_format(pid, sizeof pid, "%d", child);
     for (size_t i = 0; i < req.ncgroups; i++) {
+        if (into_fd >= 0 && i == into_index) {
+            /* cloned into it already */
+            close(cgroup_fds[i]);
+            continue;
+        }
         if (isola_write_full(cgroup_fds[i], pid, strlen(pid)) < 0) {
+            if (errno == ESRCH)
+                break; /* the child failed while being placed: its own error record says why */
             isola_fail(sock, ISOLA_STEP_CGROUP, errno, req.cgroups[i], NULL);
             return -1;
         }
@@ -157,12 +208,13 @@ static void run_init(int errw, int statw, int ctlr, int devnull, int syncr, sigs
     int main_done = 0;
     pid_t w;
     int sfd;
-    await_placement(syncr);
-    /* the cgroup namespace is made after joining the sandbox's cgroups, so that they are its root */
-    if ((req.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
-        isola_fail(errw, ISOLA_STEP_CLONE, errno, "cgroup namespace", NULL);
-        _exit(125);
-    }
+    /*
+     * The namespaces are set up while the supervisor moves this process into the sandbox's cgroups:
+     * on cgroup v1 the first move after an idle spell waits for an RCU grace period (10 to 20 ms
+     * here), which this overlaps. Nothing forks before the placement is done.
+     */
+    if (into_fd >= 0)
+        close(into_fd);
     if ((req.clone_flags & CLONE_NEWUSER) && isola_setup_userns_maps(errw, &req) < 0)
         _exit(125);
     if (isola_setup_root(errw, &req) < 0)
@@ -174,6 +226,12 @@ static void run_init(int errw, int statw, int ctlr, int devnull, int syncr, sigs
     }
     if ((req.flags & ISOLA_FLAG_LOOPBACK) && isola_setup_loopback(errw) < 0)
         _exit(125);
+    await_placement(syncr);
+    /* the cgroup namespace is made after joining the sandbox's cgroups, so that they are its root */
+    if ((req.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+        isola_fail(errw, ISOLA_STEP_CLONE, errno, "cgroup namespace", NULL);
+        _exit(125);
+    }
     if (req.flags & ISOLA_FLAG_HOLD)
         await_start(errw, ctlr);
     sfd = signalfd(-1, mask, SFD_CLOEXEC);
@@ -370,8 +428,8 @@ static int mode_init(int sock, int devnull, sigset_t *mask)
     }
     if (req.net_join_pid != 0 && join_network(sock) < 0)
         return 125;
-    unsigned long flags = (unsigned long)(req.clone_flags & ~(uint64_t)CLONE_NEWCGROUP);
-    pid_t c = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+    uint64_t flags = req.clone_flags & ~(uint64_t)CLONE_NEWCGROUP;
+    pid_t c = clone_child(flags);
     if (c < 0) {
         isola_fail(sock, ISOLA_STEP_CLONE, errno, "namespaces", NULL);
         return 125;
@@ -445,7 +503,7 @@ static int mode_join(int sock, int devnull, sigset_t *mask)
         isola_fail(sock, ISOLA_STEP_FORK, errno, "pipe", NULL);
         return 125;
     }
-    pid_t w = fork();
+    pid_t w = clone_child(0);
     if (w < 0) {
         isola_fail(sock, ISOLA_STEP_FORK, errno, "workload", NULL);
         return 125;

@@ -176,6 +176,7 @@ public final class LinuxBackend implements IsolationBackend {
             f.put("unprivileged user namespaces", userns == null ? "available" : userns);
             f.put("cgroup layout", CgroupLayout.describe());
             f.put("cgroup controllers", cgroups().describe());
+            f.put("cgroup moves", CgroupLayout.moves());
             if (!h.root()) {
                 var d = delegation();
                 f.put("delegated cgroup", d.root() == null ? "none: " + d.problem()

@@ -150,6 +150,8 @@ public final class SpawnBenchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadBefore);
         System.out.printf("limits of isola-limits and crun: memory %d MiB (no swap beyond it), pids %d, cpus %.1f%n",
                 MEMORY >> 20, PIDS, CPUS);
+        System.out.println("cgroup layout: " + linux.hostFacts().get("cgroup layout") + "; cgroup moves: "
+                + linux.hostFacts().get("cgroup moves"));
         for (Variant v : variants.values()) {
             for (int i = 0; i < o.warmup(); i++) {
                 v.once(null);

@@ -44,6 +44,12 @@
 #define ISOLA_TAG_CGROUP 19     /* string: a cgroup.procs file the workload joins before exec, repeated */
 #define ISOLA_TAG_NET_JOIN_PID 20 /* u32: init mode shares this live init's network namespace (and its
                                      user namespace, with ISOLA_FLAG_USERNS) instead of creating one */
+#define ISOLA_TAG_NET_ADDR 21   /* u32 family (AF_INET), u32 prefix, u8 address[16], u8 gateway[16]:
+                                   after ISOLA_CMD_START the init gives ISOLA_NET_IFNAME this address
+                                   (IPv4 in the first 4 bytes), brings it up and routes by default via
+                                   the gateway; the supervisor moved the interface in while it held */
+
+#define ISOLA_NET_IFNAME "eth0" /* the sandbox's end of its veth pair */
 
 #define ISOLA_MODE_INIT 1 /* create namespaces, run an init as pid 1 and the workload under it */
 #define ISOLA_MODE_JOIN 2 /* enter the namespaces of a live init and run the workload */
@@ -97,7 +103,8 @@
     X(CHDIR, "chdir")                 \
     X(CLOSE_FDS, "close fds")         \
     X(EXEC, "exec")                   \
-    X(CGROUP, "cgroup")
+    X(CGROUP, "cgroup")               \
+    X(NETWORK, "network")
 
 enum isola_step {
 #define ISOLA_STEP_ENUM(n, s) ISOLA_STEP_##n,

@@ -25,6 +25,13 @@ struct isola_rlimit {
     uint64_t hard;
 };
 
+struct isola_net_addr {
+    uint32_t family;
+    uint32_t prefix;
+    unsigned char address[16];
+    unsigned char gateway[16];
+};
+
 /* The parsed request; every pointer points into the request buffer read before any clone. */
 struct isola_request {
     uint32_t mode;
@@ -53,6 +60,8 @@ struct isola_request {
     char *envp[ISOLA_MAX_ITEMS + 1];
     size_t ncgroups;
     const char *cgroups[64];
+    size_t naddrs;
+    struct isola_net_addr addrs[2];
 };
 
 /* request.c: req must be zero-initialised (static storage) */
@@ -76,5 +85,8 @@ int isola_setup_root(int fd, const struct isola_request *req);
 void isola_exec_workload(int errfd, const struct isola_request *req) __attribute__((noreturn));
 int isola_setup_userns_maps(int errfd, const struct isola_request *req);
 int isola_setup_loopback(int errfd);
+
+/* network.c: configures ISOLA_NET_IFNAME in the sandbox's network namespace */
+int isola_setup_network(int errfd, const struct isola_request *req);
 
 #endif

@@ -234,6 +234,8 @@ static void run_init(int errw, int statw, int ctlr, int devnull, int syncr, sigs
     }
     if (req.flags & ISOLA_FLAG_HOLD)
         await_start(errw, ctlr);
+    if (req.naddrs > 0 && isola_setup_network(errw, &req) < 0)
+        _exit(125);
     sfd = signalfd(-1, mask, SFD_CLOEXEC);
     if (sfd < 0) {
         isola_fail(errw, ISOLA_STEP_FORK, errno, "signalfd", NULL);

@@ -4,6 +4,7 @@
  * end in its NUL inside its record. Anything unexpected is refused with a reason.
  */
 #include <sched.h>
+#include <sys/socket.h>
 #include <string.h>
 #include "isola_spawn.h"
 
@@ -139,6 +140,14 @@ int isola_parse_request(const unsigned char *buf, size_t len, struct isola_reque
             memcpy(&req->net_join_pid, p, 4);
             if (req->net_join_pid == 0) FAIL("network join pid is 0");
             break;
+        case ISOLA_TAG_NET_ADDR:
+            if (req->naddrs >= 2) FAIL("too many network addresses");
+            if (rlen != 40) FAIL("network address record has %u bytes", rlen);
+            memcpy(&req->addrs[req->naddrs], p, 40);
+            if (req->addrs[req->naddrs].family != AF_INET || req->addrs[req->naddrs].prefix > 32)
+                FAIL("network address family %u prefix %u", req->addrs[req->naddrs].family, req->addrs[req->naddrs].prefix);
+            req->naddrs++;
+            break;
         case ISOLA_TAG_MOUNT:
             if (req->nmounts >= ISOLA_MAX_ITEMS) FAIL("too many mounts");
             if (parse_mount(p, rlen, &req->mounts[req->nmounts]) < 0)
@@ -179,6 +188,8 @@ int isola_parse_request(const unsigned char *buf, size_t len, struct isola_reque
         FAIL("a shared network namespace comes with its user namespace: no new one");
     if ((req->flags & ISOLA_FLAG_HOLD) && req->mode != ISOLA_MODE_INIT)
         FAIL("only init mode can hold its workload");
+    if (req->naddrs > 0 && (!(req->flags & ISOLA_FLAG_HOLD) || !(req->clone_flags & CLONE_NEWNET)))
+        FAIL("a network address needs a new network namespace and the hold");
     req->argv[req->nargs] = NULL;
     req->envp[req->nenv] = NULL;
     return 0;

@@ -19,9 +19,6 @@ import java.util.Map;
 
 /** The Linux backend: namespaces, a fresh /proc and /dev, pivot_root, through the isola-spawn helper. */
 public final class LinuxBackend implements IsolationBackend {
-    static final String NETWORK_LATER = "not implemented in this version of isola's Linux backend "
-            + "(network modes none and host are)";
-
     private volatile ProbeResult probe;
     private volatile CapabilitySet capabilities;
     private volatile LinuxHost host;
@@ -30,6 +27,7 @@ public final class LinuxBackend implements IsolationBackend {
     private volatile Path leaseDir;
     private volatile isola.linux.cgroup.CgroupDelegation delegation;
     private volatile isola.linux.cgroup.CgroupMounts cgroupMounts;
+    private volatile isola.linux.net.LinuxBridge bridge;
 
     /** Cheap: probing and extraction happen on first use. */
     public LinuxBackend() {
@@ -114,7 +112,13 @@ public final class LinuxBackend implements IsolationBackend {
         if (!host().root()) {
             b.lacks(Capability.SUPPLEMENTARY_GROUPS, "setgroups(2) is denied in an unprivileged user namespace; run isola as root");
         }
-        b.lacks(Capability.NETWORK_BRIDGE, NETWORK_LATER);
+        String noBridge = !host().root() ? "a bridge, veth pairs and NAT rules need root on the host (CAP_NET_ADMIN in "
+                + "the host's network namespace); run isola as root" : isola.linux.net.NetCommands.missing();
+        if (noBridge == null) {
+            b.supports(Capability.NETWORK_BRIDGE);
+        } else {
+            b.lacks(Capability.NETWORK_BRIDGE, noBridge);
+        }
         b.lacks(Capability.NETWORK_ADDRESSES, "Linux cannot restrict the host's network stack to given addresses; "
                 + "use network mode bridge for an own address");
         limitCapabilities(b);
@@ -223,7 +227,12 @@ public final class LinuxBackend implements IsolationBackend {
             SandboxLease.liveInit(leaseDir, resolved.network().joinSandbox());
         }
         SandboxLease lease = SandboxLease.acquire(leaseDir, resolved.id());
+        isola.linux.net.BridgeAttachment net = null;
         try {
+            if (resolved.network().mode() == isola.api.NetworkMode.BRIDGE) {
+                net = BridgeNetworking.reserve(bridge(), resolved);
+                mounts = BridgeNetworking.withEtcMounts(mounts, net, resolved);
+            }
             isola.linux.cgroup.SandboxCgroups cg = null;
             if (parent != null) {
                 isola.linux.cgroup.CgroupMounts layout = cgroups();
@@ -235,8 +244,16 @@ public final class LinuxBackend implements IsolationBackend {
                 cg = isola.linux.cgroup.SandboxCgroups.create(layout, parent, resolved.id(), resolved.limits(),
                         lease::recordCgroups);
             }
-            return new LinuxSandbox(this, resolved, userns, LinuxSandbox.cloneFlags(resolved, userns), mounts, cg, lease);
+            LinuxSandbox sandbox = new LinuxSandbox(this, resolved, userns, LinuxSandbox.cloneFlags(resolved, userns), mounts,
+                    cg, lease, net);
+            if (net != null) {
+                sandbox.whileHeld(net::connect);
+            }
+            return sandbox;
         } catch (RuntimeException e) {
+            if (net != null) {
+                net.close();
+            }
             lease.close();
             throw e;
         }
@@ -258,6 +275,12 @@ public final class LinuxBackend implements IsolationBackend {
             sweepStaleSockets(socketDir);
             leaseDir = RuntimeDirs.privateDir(base.resolve("sandboxes"), host().uid);
             SandboxLease.sweep(leaseDir, isola.linux.cgroup.SandboxCgroups::removeAll);
+            isola.linux.net.NetCommands commands = host().root() ? isola.linux.net.NetCommands.find() : null;
+            if (commands != null) {
+                bridge = isola.linux.net.LinuxBridge.fromProperties(RuntimeDirs.privateDir(base.resolve("net"), host().uid),
+                        commands);
+                bridge.sweep(id -> SandboxLease.isLive(leaseDir, id));
+            }
             helper = HelperBinary.extract(base, host().uid);
         }
     }
@@ -294,6 +317,11 @@ public final class LinuxBackend implements IsolationBackend {
 
     Path leaseDir() {
         return leaseDir;
+    }
+
+    /** @return the host bridge of network mode bridge (the capability check guarantees root and the commands) */
+    isola.linux.net.LinuxBridge bridge() {
+        return bridge;
     }
 
 }

@@ -41,6 +41,8 @@ final class LinuxSandbox implements Sandbox {
     private final long capMask;
     private final isola.linux.cgroup.SandboxCgroups cgroups;
     private final SandboxLease lease;
+    /** Network mode bridge: the address, veth and ports; null in other modes. */
+    private final isola.linux.net.BridgeAttachment net;
     private final List<LinuxProcess> processes = new ArrayList<>();
     private LinuxProcess keeper;
     /** Runs with the init's host pid after its namespaces exist and before the first workload starts. */
@@ -48,8 +50,9 @@ final class LinuxSandbox implements Sandbox {
     private boolean closed;
 
     LinuxSandbox(LinuxBackend backend, SandboxSpec spec, boolean userNamespace, long cloneFlags, List<MountOp> mounts,
-            isola.linux.cgroup.SandboxCgroups cgroups, SandboxLease lease) {
+            isola.linux.cgroup.SandboxCgroups cgroups, SandboxLease lease, isola.linux.net.BridgeAttachment net) {
         this.backend = backend;
+        this.net = net;
         this.lease = lease;
         this.cgroups = cgroups;
         this.spec = spec;
@@ -109,7 +112,7 @@ final class LinuxSandbox implements Sandbox {
         boolean first = keeper == null;
         if (first) {
             int flags = HelperProtocol.FLAG_KEEP | HelperProtocol.FLAG_ROOT_RDONLY * (spec.root().readOnly() ? 1 : 0)
-                    | (spec.network().mode() == NetworkMode.NONE ? HelperProtocol.FLAG_LOOPBACK : 0)
+                    | (ownStack(spec) ? HelperProtocol.FLAG_LOOPBACK : 0)
                     | (userNamespace ? HelperProtocol.FLAG_USERNS : 0)
                     | (spec.security().noNewPrivileges() ? HelperProtocol.FLAG_NO_NEW_PRIVS : 0)
                     | (whileHeld != null ? HelperProtocol.FLAG_HOLD : 0);
@@ -122,6 +125,9 @@ final class LinuxSandbox implements Sandbox {
             if (spec.network().mode() == NetworkMode.JOIN) {
                 // the other sandbox's init, checked again now: it may have ended since create
                 req.netJoinPid(SandboxLease.liveInit(backend.leaseDir(), spec.network().joinSandbox()));
+            }
+            if (net != null) {
+                req.netAddress(net.address().getAddress(), net.prefix(), net.gateway().getAddress());
             }
             req.hostname(spec.hostname());
             req.root(spec.root().isHost() ? "" : spec.root().directory().toString());
@@ -229,8 +235,11 @@ final class LinuxSandbox implements Sandbox {
             if (cgroups != null) {
                 cgroups.remove();
             }
+            if (net != null) {
+                net.close();
+            }
         } catch (RuntimeException e) {
-            // the lease keeps listing the cgroups; the next sweep retries
+            // the leases keep listing what is left; the next sweep retries
             lease.release();
             throw e;
         }
@@ -240,7 +249,7 @@ final class LinuxSandbox implements Sandbox {
     static long cloneFlags(SandboxSpec spec, boolean userNamespace) {
         long f = HelperProtocol.CLONE_NEWNS | HelperProtocol.CLONE_NEWPID | HelperProtocol.CLONE_NEWUTS
                 | HelperProtocol.CLONE_NEWIPC;
-        if (spec.network().mode() == NetworkMode.NONE) {
+        if (ownStack(spec)) {
             f |= HelperProtocol.CLONE_NEWNET;
         }
         if (spec.linux().cgroupNamespace()) {
@@ -251,6 +260,11 @@ final class LinuxSandbox implements Sandbox {
             f |= HelperProtocol.CLONE_NEWUSER;
         }
         return f;
+    }
+
+    /** @return whether the sandbox gets a network namespace of its own (modes none and bridge) */
+    static boolean ownStack(SandboxSpec spec) {
+        return spec.network().mode() == NetworkMode.NONE || spec.network().mode() == NetworkMode.BRIDGE;
     }
 
     /**

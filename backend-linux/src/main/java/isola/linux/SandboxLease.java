@@ -192,6 +192,28 @@ final class SandboxLease implements AutoCloseable {
         throw new IsolationException("sandbox " + id + " has not started yet: start it before sharing its network");
     }
 
+    /**
+     * @param dir the leases directory
+     * @param id a sandbox id
+     * @return whether a live sandbox (in this JVM or another process) holds the lease of that id
+     */
+    static boolean isLive(Path dir, String id) {
+        Path file = dir.resolve(id + SUFFIX);
+        if (!HELD.add(file)) {
+            return true;
+        }
+        // claimed in HELD first: opening and closing a file this JVM holds locked would drop its lock
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return ch.tryLock() == null;
+        } catch (NoSuchFileException gone) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        } finally {
+            HELD.remove(file);
+        }
+    }
+
     /** @return a process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or -1 */
     static long startTime(long pid) {
         try {

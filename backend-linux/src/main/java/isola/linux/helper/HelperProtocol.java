@@ -31,6 +31,7 @@ public final class HelperProtocol {
     public static final int TAG_ROOT = 18;
     public static final int TAG_CGROUP = 19;
     public static final int TAG_NET_JOIN_PID = 20;
+    public static final int TAG_NET_ADDR = 21;
 
     public static final int MODE_INIT = 1;
     public static final int MODE_JOIN = 2;
@@ -60,7 +61,7 @@ public final class HelperProtocol {
     /** Failure steps in the order of ISOLA_STEPS in the header; the index is the wire number. */
     public static final String[] STEPS = {"request", "channel", "clone", "user namespace", "mount propagation",
         "root", "mount", "pivot_root", "hostname", "loopback", "setns", "fork", "rlimit", "setgroups", "setgid",
-        "setuid", "capabilities", "no_new_privs", "chdir", "close fds", "exec", "cgroup"};
+        "setuid", "capabilities", "no_new_privs", "chdir", "close fds", "exec", "cgroup", "network"};
 
     /** Linux clone(2) namespace flags. */
     public static final long CLONE_NEWNS = 0x00020000L;

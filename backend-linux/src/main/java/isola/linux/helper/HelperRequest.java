@@ -142,6 +142,21 @@ public final class HelperRequest {
         return u32(HelperProtocol.TAG_NET_JOIN_PID, (int) pid);
     }
 
+    /**
+     * The IPv4 address the init gives the sandbox's end of its veth pair after the hold, with the
+     * default route via the gateway. Needs a new network namespace and {@link HelperProtocol#FLAG_HOLD}.
+     *
+     * @param address the sandbox's address (4 bytes)
+     * @param prefix its prefix length
+     * @param gateway the bridge's address (4 bytes)
+     * @return this
+     */
+    public HelperRequest netAddress(byte[] address, int prefix, byte[] gateway) {
+        ByteBuffer b = buf(40).putInt(2).putInt(prefix);
+        b.put(java.util.Arrays.copyOf(address, 16)).put(java.util.Arrays.copyOf(gateway, 16));
+        return record(HelperProtocol.TAG_NET_ADDR, b.array());
+    }
+
     /** @param pid host pid of the init to join @return this */
     public HelperRequest joinPid(long pid) {
         return u32(HelperProtocol.TAG_JOIN_PID, (int) pid);

@@ -102,6 +102,19 @@ class HelperBadRequestTest {
     }
 
     @Test
+    void aNetworkAddressNeedsANewNetworkNamespaceAndTheHold() throws Exception {
+        byte[] a = {10, 88, 0, 2};
+        byte[] gw = {10, 88, 0, 1};
+        assertError(new HelperRequest().mode(HelperProtocol.MODE_INIT).cloneFlags(HelperProtocol.CLONE_NEWNET)
+                .netAddress(a, 16, gw).arg("true").encode(), "request", "a network address needs a new network namespace and the hold");
+        assertError(new HelperRequest().mode(HelperProtocol.MODE_INIT).flags(HelperProtocol.FLAG_HOLD)
+                .netAddress(a, 16, gw).arg("true").encode(), "request", "a network address needs a new network namespace and the hold");
+        assertError(new HelperRequest().mode(HelperProtocol.MODE_INIT).cloneFlags(HelperProtocol.CLONE_NEWNET)
+                .flags(HelperProtocol.FLAG_HOLD).netAddress(a, 33, gw).arg("true").encode(), "request",
+                "network address family 2 prefix 33");
+    }
+
+    @Test
     void onlyInitModeHolds() throws Exception {
         assertError(new HelperRequest().mode(HelperProtocol.MODE_JOIN).joinPid(1).flags(HelperProtocol.FLAG_HOLD)
                 .arg("true").encode(), "request", "only init mode can hold its workload");
@@ -122,7 +135,7 @@ class HelperBadRequestTest {
     }
 
     private void assertError(byte[] request, String step, String detail) throws IOException, InterruptedException {
-        Path sock = dir.resolve("s");
+        Path sock = dir.resolve("s" + System.nanoTime());
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
             Process p = new ProcessBuilder(HELPER.toString(), "1", sock.toString()).start();

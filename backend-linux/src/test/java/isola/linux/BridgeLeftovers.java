@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+package isola.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Test support: what a closed bridged sandbox must not leave on the host. */
+final class BridgeLeftovers {
+    private BridgeLeftovers() {
+    }
+
+    /** @return host interfaces named like a sandbox's veth */
+    static List<String> veths() {
+        try (var l = Files.list(Path.of("/sys/class/net"))) {
+            return l.map(p -> p.getFileName().toString()).filter(n -> n.matches("iv[0-9a-f]{8}")).sorted().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static List<String> leases() {
+        Path dir = isola.linux.helper.RuntimeDirs.base(0).resolve("net/bridge-isola0");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var l = Files.list(dir)) {
+            return l.map(p -> p.getFileName().toString()).filter(n -> !n.equals("lock")).sorted().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String nftTables() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("nft", "list", "tables").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    /** Asserts that no veth, lease, NAT table or bridge of isola is left, and forwarding is as before. */
+    static void assertNone() {
+        // a veth goes with its namespace; close waits for that, so nothing may remain now
+        assertEquals(List.of(), veths(), "veth pairs left");
+        assertEquals(List.of(), leases(), "address leases left");
+        assertFalse(Files.exists(Path.of("/sys/class/net/isola0")), "bridge isola0 left");
+        try {
+            assertFalse(nftTables().contains("isola_"), "nftables table left: " + nftTables());
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

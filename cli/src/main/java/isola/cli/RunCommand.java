@@ -81,9 +81,19 @@ public final class RunCommand implements Callable<Integer> {
     String hostname;
 
     @Option(names = {"--net", "--network"}, paramLabel = "MODE", defaultValue = "none", description = "Network: none "
-            + "(loopback only), host, or container:ID to share the network of the running sandbox ID "
-            + "(default: ${DEFAULT-VALUE}).")
+            + "(loopback only), host, bridge (own address on a host bridge, NAT to the outside, published ports), "
+            + "or container:ID to share the network of the running sandbox ID (default: ${DEFAULT-VALUE}).")
     String net;
+
+    @Option(names = {"-p", "--publish"}, paramLabel = "[HOSTIP:]HOSTPORT:PORT[/tcp|udp]", description = "Publish the "
+            + "sandbox's PORT on the host's HOSTPORT (all host addresses, or HOSTIP only); needs --net bridge. "
+            + "Repeatable.")
+    List<String> publish = new ArrayList<>();
+
+    @Option(names = "--ip", paramLabel = "ADDRESS", description = "The sandbox's IPv4 address on the bridge (default: "
+            + "the lowest free one of the bridge's range, 10.88.0.0/16 unless -Disola.linux.bridge.subnet says "
+            + "otherwise); needs --net bridge.")
+    String ip;
 
     @Option(names = {"-e", "--env"}, paramLabel = "K=V|K", description = "Set an environment variable; K alone "
             + "passes the caller's value if set; repeatable.")
@@ -212,16 +222,35 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private NetworkSpec network() {
+        NetworkMode mode;
+        String target = null;
         try {
             int colon = net.indexOf(':');
             if (colon >= 0 && List.of("container", "sandbox").contains(net.substring(0, colon))) {
-                String target = net.substring(colon + 1);
+                target = net.substring(colon + 1);
                 if (target.isEmpty()) {
                     throw new SpecValidationException("the id of the sandbox to share the network of is missing");
                 }
-                return new NetworkSpec(NetworkMode.JOIN, List.of(), List.of(), target);
+                mode = NetworkMode.JOIN;
+            } else {
+                mode = NetworkMode.parse(net);
             }
-            return NetworkSpec.of(NetworkMode.parse(net));
+        } catch (SpecValidationException e) {
+            throw new SpecValidationException("invalid --net \"" + net + "\": " + e.getMessage());
+        }
+        List<isola.api.PortMapping> ports = new ArrayList<>();
+        for (String p : publish) {
+            try {
+                ports.add(isola.api.PortMapping.parse(p));
+            } catch (SpecValidationException e) {
+                throw new SpecValidationException("invalid --publish \"" + p + "\": " + e.getMessage());
+            }
+        }
+        if (mode != NetworkMode.BRIDGE && (!publish.isEmpty() || ip != null)) {
+            throw new SpecValidationException((ip != null ? "--ip" : "--publish") + " needs --net bridge");
+        }
+        try {
+            return new NetworkSpec(mode, ip == null ? List.of() : List.of(ip), ports, target);
         } catch (SpecValidationException e) {
             throw new SpecValidationException("invalid --net \"" + net + "\": " + e.getMessage());
         }

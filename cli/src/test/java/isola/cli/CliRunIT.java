@@ -210,6 +210,65 @@ class CliRunIT {
         assertTrue(none.err().contains("no running sandbox " + pod), none.err());
     }
 
+    @Test
+    void aBridgedHttpServerIsServedOnAPublishedHostPortAndLeavesNothing() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 (run-tests installs it)");
+        assumeTrue(Files.exists(Path.of("/usr/sbin/nft")), "nft (run-tests installs nftables)");
+        int port = 18080;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(port)) {
+            probe.close();
+        } catch (java.io.IOException busy) {
+            assumeTrue(false, "host port 18080 is free");
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djdk.lang.Process.launchMechanism=VFORK", "-jar", jar, "run", "--net", "bridge", "-p", port + ":8000",
+                "--", "python3", "-m", "http.server", "8000"));
+        Process server = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            int status = -1;
+            String body = "";
+            for (int i = 0; i < 200 && status != 200; i++) {
+                try {
+                    var c = (java.net.HttpURLConnection) new java.net.URL("http://127.0.0.1:" + port + "/").openConnection();
+                    c.setConnectTimeout(1000);
+                    c.setReadTimeout(5000);
+                    status = c.getResponseCode();
+                    body = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (java.io.IOException notYet) {
+                    assertTrue(server.isAlive(), "isola run exited with " + (server.isAlive() ? "" : server.exitValue()));
+                    Thread.sleep(50);
+                }
+            }
+            assertEquals(200, status);
+            assertTrue(body.contains("Directory listing for /"), body);
+        } finally {
+            server.destroy();
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+        }
+        try (var l = Files.list(Path.of("/sys/class/net"))) {
+            assertEquals(List.of(), l.map(p -> p.getFileName().toString())
+                    .filter(n -> n.equals("isola0") || n.matches("iv[0-9a-f]{8}")).toList(), "interfaces left");
+        }
+        Process nft = new ProcessBuilder("nft", "list", "tables").redirectErrorStream(true).start();
+        String tables = new String(nft.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        nft.waitFor();
+        assertTrue(!tables.contains("isola_"), "nftables table left: " + tables);
+        Path leases = Path.of("/run/isola/net/bridge-isola0");
+        if (Files.isDirectory(leases)) {
+            try (var l = Files.list(leases)) {
+                assertEquals(List.of(), l.map(p -> p.getFileName().toString()).filter(n -> !n.equals("lock")).toList(),
+                        "address leases left");
+            }
+        }
+        try (java.net.Socket gone = new java.net.Socket()) {
+            gone.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            throw new AssertionError("host port " + port + " still answers");
+        } catch (java.net.ConnectException refused) {
+            // nothing publishes it any more
+        }
+    }
+
     private static boolean containsText(JsonNode array, String text) {
         for (JsonNode n : array) {
             if (n.asText().equals(text)) {

@@ -190,6 +190,9 @@ class RunCommandTest {
         "--net|bogus|unknown network mode \"bogus\"",
         "--net|join|invalid --net \"join\": network mode join needs the id of the sandbox to join",
         "--net|container:|invalid --net \"container:\": the id of the sandbox to share the network of is missing",
+        "-p|80|invalid --publish \"80\": published port must be [HOSTIP:]HOSTPORT:PORT[/tcp|udp], got \"80\"",
+        "-p|18080:8000|--publish needs --net bridge",
+        "--ip|10.88.0.5|--ip needs --net bridge",
         "--cap-add|NET_FOO|invalid --cap-add \"NET_FOO\"",
         "--id|-bad|got \"-bad\"",
         "--hostname|a_b|hostname \"a_b\" is not a valid host name",
@@ -200,6 +203,18 @@ class RunCommandTest {
         ParameterException e = option.equals("--writable") ? specError("--writable", "true")
                 : specError(option, value, "true");
         assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void bridgeWithPublishedPortsAndAnAddress() {
+        SandboxSpec s = spec("--net", "bridge", "-p", "18080:8000", "--publish", "127.0.0.1:5353:53/udp", "--ip",
+                "10.88.0.9", "true");
+        assertEquals(NetworkMode.BRIDGE, s.network().mode());
+        assertEquals(List.of("10.88.0.9"), s.network().addresses());
+        assertEquals(List.of(new isola.api.PortMapping(null, 18080, 8000, "tcp"),
+                new isola.api.PortMapping("127.0.0.1", 5353, 53, "udp")), s.network().ports());
+        assertTrue(specError("--net", "bridge", "-p", "18080:0", "true").getMessage()
+                .contains("invalid --publish \"18080:0\": port must be between 1 and 65535, got 0"));
     }
 
     @Test

@@ -45,7 +45,11 @@ final class BridgeLeftovers {
 
     /** Asserts that no veth, lease, NAT table or bridge of isola is left, and forwarding is as before. */
     static void assertNone() {
-        // a veth goes with its namespace; close waits for that, so nothing may remain now
+        // a veth goes with its namespace, which the kernel tears down in the background after close
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (!veths().isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
         assertEquals(List.of(), veths(), "veth pairs left");
         assertEquals(List.of(), leases(), "address leases left");
         assertFalse(Files.exists(Path.of("/sys/class/net/isola0")), "bridge isola0 left");

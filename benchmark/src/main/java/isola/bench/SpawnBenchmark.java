@@ -42,7 +42,7 @@ public final class SpawnBenchmark {
     static final long PIDS = 64;
     static final double CPUS = 1.0;
     static final String USAGE = "usage: SpawnBenchmark [--iterations N] [--warmup N] [--gap-ms MS] [--gap-iterations N] "
-            + "[--variants isola,isola-limits,crun,bwrap,true] [--no-throughput] [--json FILE]";
+            + "[--variants isola,isola-limits,isola-bridge,isola-bridge-port,isola-bridge-cold,crun,bwrap,true] [--no-throughput] [--json FILE]";
 
     private SpawnBenchmark() {
     }
@@ -94,6 +94,7 @@ public final class SpawnBenchmark {
         Limits limits = new Limits(MEMORY, null, CPUS, null, null, null, PIDS, null, List.of());
         Map<String, Variant> variants = new LinkedHashMap<>();
         CrunBundle bundle = null;
+        BridgeKeeper keeper = null;
         AtomicInteger crunIds = new AtomicInteger();
         String crunPrefix = "isola-bench-" + ProcessHandle.current().pid() + "-";
         for (String name : o.variants()) {
@@ -101,6 +102,17 @@ public final class SpawnBenchmark {
                 case "isola" -> variants.put("isola", ph -> isolaOnce(linux, SandboxSpec.builder().build(), ph));
                 case "isola-limits" -> variants.put("isola-limits",
                         ph -> isolaOnce(linux, SandboxSpec.builder().limits(limits).build(), ph));
+                case "isola-bridge", "isola-bridge-port", "isola-bridge-cold" -> {
+                    if (!linux.capabilities().supports(isola.api.Capability.NETWORK_BRIDGE)) {
+                        System.out.println(name + ": skipped: " + linux.capabilities().missing().get(isola.api.Capability.NETWORK_BRIDGE));
+                        continue;
+                    }
+                    if (!name.equals("isola-bridge-cold") && keeper == null) {
+                        keeper = BridgeKeeper.start(linux);
+                    }
+                    boolean port = name.equals("isola-bridge-port");
+                    variants.put(name, ph -> isolaOnce(linux, BridgeKeeper.spec(port), ph));
+                }
                 case "crun" -> {
                     String why = crunProblem();
                     if (why == null) {
@@ -133,11 +145,18 @@ public final class SpawnBenchmark {
                 }
             }
         }
+        if (keeper != null && variants.containsKey("isola-bridge-cold")) {
+            System.out.println("isola-bridge-cold: skipped: it cannot run beside the warm bridge variants (run it alone)");
+            variants.remove("isola-bridge-cold");
+        }
         try {
             run(o, linux, variants);
         } finally {
             if (bundle != null) {
                 bundle.close();
+            }
+            if (keeper != null) {
+                keeper.close();
             }
         }
     }
@@ -196,6 +215,15 @@ public final class SpawnBenchmark {
         ratio(ratios, all, "isola", "crun");
         ratio(ratios, all, "isola-limits", "isola");
         ratio(ratios, all, "isola", "bwrap");
+        for (String b : new String[] {"isola-bridge", "isola-bridge-port", "isola-bridge-cold"}) {
+            Stats x = find(all, b);
+            Stats none = find(all, "isola");
+            if (x != null && none != null) {
+                System.out.printf(Locale.ROOT, "added by %-18s p50 %+.2f ms  p99 %+.2f ms%s%n", b, x.p50 - none.p50,
+                        x.p99 - none.p99, b.equals("isola-bridge")
+                                ? "   (goal p50 <= +10 ms: " + (x.p50 - none.p50 <= 10 ? "met)" : "NOT met)") : "");
+            }
+        }
         for (Map.Entry<String, double[]> r : ratios.entrySet()) {
             System.out.printf(Locale.ROOT, "ratio %-20s p50 %.2f  p99 %.2f%s%n", r.getKey(), r.getValue()[0],
                     r.getValue()[1], r.getKey().equals("isola-limits/crun")

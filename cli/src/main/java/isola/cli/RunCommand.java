@@ -91,7 +91,7 @@ public final class RunCommand implements Callable<Integer> {
     List<String> publish = new ArrayList<>();
 
     @Option(names = "--ip", paramLabel = "ADDRESS", description = "The sandbox's IPv4 address on the bridge (default: "
-            + "the lowest free one of the bridge's range, 10.88.0.0/16 unless -Disola.linux.bridge.subnet says "
+            + "the next free one of the bridge's range, 10.88.0.0/16 unless -Disola.linux.bridge.subnet says "
             + "otherwise); needs --net bridge.")
     String ip;
 

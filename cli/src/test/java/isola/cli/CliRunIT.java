@@ -246,10 +246,16 @@ class CliRunIT {
             server.destroy();
             assertTrue(server.waitFor(20, TimeUnit.SECONDS));
         }
-        try (var l = Files.list(Path.of("/sys/class/net"))) {
-            assertEquals(List.of(), l.map(p -> p.getFileName().toString())
-                    .filter(n -> n.equals("isola0") || n.matches("iv[0-9a-f]{8}")).toList(), "interfaces left");
+        List<String> left = List.of("?");
+        // the veth pair goes with the sandbox's namespace, which the kernel tears down in the background
+        for (int i = 0; i < 100 && !left.isEmpty(); i++) {
+            try (var l = Files.list(Path.of("/sys/class/net"))) {
+                left = l.map(p -> p.getFileName().toString()).filter(n -> n.equals("isola0") || n.matches("iv[0-9a-f]{8}"))
+                        .toList();
+            }
+            Thread.sleep(i == 0 ? 0 : 20);
         }
+        assertEquals(List.of(), left, "interfaces left");
         Process nft = new ProcessBuilder("nft", "list", "tables").redirectErrorStream(true).start();
         String tables = new String(nft.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         nft.waitFor();

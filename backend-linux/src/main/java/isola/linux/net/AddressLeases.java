@@ -32,6 +32,8 @@ import java.util.function.Supplier;
 public final class AddressLeases {
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
     static final String LOCK = "lock";
+    /** The offset of the address handed out last, where the round robin resumes. */
+    static final String NEXT = "next";
 
     private final Path dir;
     private final Cidr range;
@@ -92,7 +94,7 @@ public final class AddressLeases {
     }
 
     /**
-     * Leases an address: the one asked for, or the lowest free one. Call under {@link #locked}.
+     * Leases an address: the one asked for, or the next free one (round robin). Call under {@link #locked}.
      *
      * @param owner the sandbox id
      * @param requested the address asked for, or null to allocate
@@ -122,22 +124,47 @@ public final class AddressLeases {
             }
             a = requested;
         } else {
-            a = null;
-            BigInteger limit = range.size().min(BigInteger.valueOf(1 << 20));
-            for (BigInteger off = BigInteger.TWO; off.compareTo(limit) < 0; off = off.add(BigInteger.ONE)) {
-                InetAddress c = range.at(off);
-                if (range.assignable(c) && !used.contains(c)) {
-                    a = c;
-                    break;
-                }
-            }
-            if (a == null) {
-                throw new IsolationException("no free address left in " + range + " (" + used.size()
-                        + " in use); close sandboxes or configure a larger range");
-            }
+            a = next(used);
         }
         write(a, owner, List.of());
         return a;
+    }
+
+    /**
+     * Round robin from the address after the last one handed out, as CNI's host-local IPAM does: an
+     * address just given back is not handed out again at once, so a new sandbox never shares it with
+     * the namespace of a closed one that the kernel is still tearing down (which could still answer
+     * ARP for it on the bridge).
+     */
+    private InetAddress next(Set<InetAddress> used) {
+        BigInteger size = range.size();
+        BigInteger last = BigInteger.ONE;
+        Path hint = dir.resolve(NEXT);
+        try {
+            if (Files.exists(hint)) {
+                last = new BigInteger(Files.readString(hint).strip());
+            }
+        } catch (IOException | NumberFormatException e) {
+            last = BigInteger.ONE;
+        }
+        BigInteger off = last;
+        for (long tried = 0; tried < Math.min(size.longValue(), 1L << 24); tried++) {
+            off = off.add(BigInteger.ONE);
+            if (off.compareTo(size) >= 0) {
+                off = BigInteger.TWO;
+            }
+            InetAddress c = range.at(off);
+            if (range.assignable(c) && !used.contains(c)) {
+                try {
+                    Files.writeString(hint, off.toString(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new IsolationException("cannot record the next address in " + hint + ": " + e.getMessage(), e);
+                }
+                return c;
+            }
+        }
+        throw new IsolationException("no free address left in " + range + " (" + used.size()
+                + " in use); close sandboxes or configure a larger range");
     }
 
     /**

@@ -178,6 +178,13 @@ public final class LinuxBridge {
     /** Removes the bridge when no lease is left. Under the lock. */
     void removeIfUnused() {
         if (leases.leases().isEmpty()) {
+            try {
+                // with no sandbox left the round robin may start over: no namespace of ours holds an address
+                Files.deleteIfExists(leases.dir().resolve(AddressLeases.NEXT));
+            } catch (IOException e) {
+                throw new IsolationException("cannot remove " + leases.dir().resolve(AddressLeases.NEXT) + ": "
+                        + e.getMessage(), e);
+            }
             remove();
         }
     }

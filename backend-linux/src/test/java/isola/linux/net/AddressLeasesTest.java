@@ -36,8 +36,8 @@ class AddressLeasesTest {
     }
 
     @Test
-    void allocatesTheLowestFreeAddressAfterTheGatewayAndReusesReleasedOnes() throws Exception {
-        AddressLeases l = leases("10.88.0.0/16");
+    void allocatesRoundRobinAfterTheGatewaySoAReleasedAddressIsNotReusedAtOnce() throws Exception {
+        AddressLeases l = leases("10.88.0.0/29");
         assertEquals("10.88.0.2", l.locked(() -> l.lease("a", null)).getHostAddress());
         assertEquals("10.88.0.3", l.locked(() -> l.lease("b", null)).getHostAddress());
         assertEquals("10.88.0.4", l.locked(() -> l.lease("c", null)).getHostAddress());
@@ -45,8 +45,13 @@ class AddressLeasesTest {
             l.release(ip("10.88.0.3"));
             return null;
         });
-        assertEquals("10.88.0.3", l.locked(() -> l.lease("d", null)).getHostAddress());
-        assertEquals("owner d\n", Files.readString(dir.resolve("isola0/10.88.0.3")));
+        assertEquals("10.88.0.5", l.locked(() -> l.lease("d", null)).getHostAddress());
+        assertEquals("10.88.0.6", l.locked(() -> l.lease("e", null)).getHostAddress());
+        // .7 is the broadcast address; the round robin wraps to the first free one
+        assertEquals("10.88.0.3", l.locked(() -> l.lease("f", null)).getHostAddress());
+        assertEquals("owner f\n", Files.readString(dir.resolve("isola0/10.88.0.3")));
+        assertEquals("no free address left in 10.88.0.0/29 (5 in use); close sandboxes or configure a larger range",
+                assertThrows(IsolationException.class, () -> l.locked(() -> l.lease("g", null))).getMessage());
     }
 
     @Test

@@ -26,6 +26,7 @@ public final class BridgeAttachment implements AutoCloseable {
     private final List<String> portLines;
     private final Path files;
     private boolean connected;
+    private boolean published;
     private boolean closed;
 
     BridgeAttachment(LinuxBridge bridge, String id, InetAddress address, List<PortMapping> ports, Path files) {
@@ -94,8 +95,8 @@ public final class BridgeAttachment implements AutoCloseable {
 
     /**
      * Plugs the sandbox in while its init holds: the bridge if it is missing, the veth pair with
-     * its sandbox end moved into the init's network namespace, the DNAT of its ports. Undoes its
-     * own work when a step fails.
+     * its sandbox end moved into the init's network namespace, the DNAT of its ports. What a
+     * failed step leaves is undone by {@link #close}, which the sandbox's teardown calls.
      *
      * @param initPid the host pid of the sandbox's init
      */
@@ -108,11 +109,13 @@ public final class BridgeAttachment implements AutoCloseable {
         connected = true;
         // a closed sandbox's pair of the same name may still be on its way out with its namespace
         awaitGone(veth());
-        c.ip("link add " + veth() + " type veth peer name eth0 netns " + initPid + "\nlink set " + veth() + " master "
-                + bridge.name() + " up\n", "connect sandbox " + id + " to bridge " + bridge.name());
+        // one rtnetlink request, not ip(8): docs/network.md has the measurements
+        RtNetlink.send(RtNetlink.newVeth(veth(), "eth0", initPid, bridge.name()),
+                "connect sandbox " + id + " to bridge " + bridge.name() + " (veth " + veth() + ")");
         String add = PublishedPorts.elements(bridge.table(), "add", address, portLines);
         if (!add.isEmpty()) {
             c.nft(add, "publish the ports of sandbox " + id);
+            published = true;
         }
     }
 
@@ -130,8 +133,14 @@ public final class BridgeAttachment implements AutoCloseable {
         }
         closed = true;
         bridge.leases().locked(() -> {
-            if (connected) {
-                undo(bridge, new AddressLeases.Lease(address, id, portLines));
+            if (published) {
+                // one transaction for all of them: they were added together
+                String del = PublishedPorts.elements(bridge.table(), "delete", address, portLines);
+                try {
+                    bridge.commands().nft(del, "unpublish the ports of sandbox " + id);
+                } catch (IsolationException partly) {
+                    undo(bridge, new AddressLeases.Lease(address, id, portLines));
+                }
             }
             bridge.leases().release(address);
             deleteFiles();

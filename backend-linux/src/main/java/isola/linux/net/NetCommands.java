@@ -10,8 +10,9 @@ import java.nio.file.Path;
 
 /**
  * Runs iproute2's {@code ip -batch -} and nftables' {@code nft -f -} with a script on stdin: one
- * process per step, whatever its length. docs/network.md gives the measurements behind choosing
- * these commands over netlink through JNA. A failed {@code nft -f} changes nothing (one kernel
+ * process per step, whatever its length. Only for what happens once per bridge (creating it and its
+ * NAT table) and for published ports; per-sandbox links go through {@link RtNetlink}, which
+ * docs/network.md measures against these commands. A failed {@code nft -f} changes nothing (one kernel
  * transaction); a failed {@code ip -batch} stops at the failing line, which the caller undoes.
  */
 public final class NetCommands {
@@ -93,7 +94,7 @@ public final class NetCommands {
     public void deleteLink(String name) {
         if (Files.exists(Path.of("/sys/class/net", name))) {
             try {
-                run("delete " + name, null, ip.toString(), "link", "del", name);
+                RtNetlink.send(RtNetlink.delLink(name), "delete " + name);
             } catch (IsolationException e) {
                 if (Files.exists(Path.of("/sys/class/net", name))) {
                     throw e;

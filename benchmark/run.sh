@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Runs the spawn benchmark (as root): isola without and with limits vs crun vs bwrap vs /bin/true from one warm JVM.
 # Usage: benchmark/run.sh [--iterations N] [--warmup N] [--gap-ms MS] [--gap-iterations N]
-#                         [--variants isola,isola-limits,crun,bwrap,true] [--no-throughput] [--json FILE]
+#                         [--variants isola,isola-limits,isola-bridge,isola-bridge-port,isola-bridge-cold,crun,bwrap,true] [--no-throughput] [--json FILE]
 #                         [--favordynmods]   (keep cgroup moves cheap while it runs: see docs/benchmark.md)
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"

@@ -44,10 +44,11 @@
 #define ISOLA_TAG_CGROUP 19     /* string: a cgroup.procs file the workload joins before exec, repeated */
 #define ISOLA_TAG_NET_JOIN_PID 20 /* u32: init mode shares this live init's network namespace (and its
                                      user namespace, with ISOLA_FLAG_USERNS) instead of creating one */
-#define ISOLA_TAG_NET_ADDR 21   /* u32 family (AF_INET), u32 prefix, u8 address[16], u8 gateway[16]:
-                                   after ISOLA_CMD_START the init gives ISOLA_NET_IFNAME this address
-                                   (IPv4 in the first 4 bytes), brings it up and routes by default via
-                                   the gateway; the supervisor moved the interface in while it held */
+#define ISOLA_TAG_NET_ADDR 21   /* u32 family (AF_INET, then optionally AF_INET6), u32 prefix,
+                                   u8 address[16], u8 gateway[16]: after ISOLA_CMD_START the init gives
+                                   ISOLA_NET_IFNAME this address (IPv4 in the first 4 bytes), brings it
+                                   up and routes by default via the gateway; the supervisor moved the
+                                   interface in while it held */
 
 #define ISOLA_NET_IFNAME "eth0" /* the sandbox's end of its veth pair */
 

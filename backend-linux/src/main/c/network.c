@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Network mode bridge, inside the sandbox: once the supervisor has moved its end of the veth pair
- * into the new network namespace (while the init held), the init gives it the sandbox's address,
- * brings it up and adds the default route via the bridge. Plain ioctls (netdevice(7), route(7)):
+ * into the new network namespace (while the init held), the init gives it the sandbox's IPv4
+ * address (and IPv6 address when there is one), brings it up and adds the default routes via the
+ * bridge. Plain ioctls (netdevice(7), route(7)):
  * no netlink library, nothing that allocates, so it is safe between clone and exec. Runs before
  * pivot_root matters: the interface belongs to the network namespace, not to the mount namespace.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <net/route.h>
 #include <netinet/in.h>
@@ -23,6 +25,13 @@ static void sin4(struct sockaddr *sa, const unsigned char *addr)
     in->sin_family = AF_INET;
     memcpy(&in->sin_addr, addr, 4);
 }
+
+/* struct in6_ifreq of linux/ipv6.h, which clashes with glibc's netinet/in.h */
+struct isola_in6_ifreq {
+    struct in6_addr addr;
+    uint32_t prefixlen;
+    int ifindex;
+};
 
 static int fail(int errfd, int s, const char *what)
 {
@@ -71,10 +80,58 @@ static int setup_ipv4(int errfd, const struct isola_net_addr *a)
     return 0;
 }
 
+/*
+ * Duplicate address detection would keep the address tentative (unusable) for about a second; the
+ * supervisor leased it, so nobody else on the bridge has it. /proc is the sandbox's fresh procfs,
+ * and /proc/sys/net is the network namespace of whoever opens it: this one.
+ */
+static void no_dad(void)
+{
+    int fd = open("/proc/sys/net/ipv6/conf/" ISOLA_NET_IFNAME "/accept_dad", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)isola_write_full(fd, "0", 1);
+        close(fd);
+    }
+}
+
+static int setup_ipv6(int errfd, const struct isola_net_addr *a)
+{
+    struct ifreq ifr;
+    struct isola_in6_ifreq req6;
+    struct in6_rtmsg rt;
+    int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) {
+        isola_fail(errfd, ISOLA_STEP_NETWORK, errno, "socket", "inet6");
+        return -1;
+    }
+    memset(&ifr, 0, sizeof ifr);
+    strcpy(ifr.ifr_name, ISOLA_NET_IFNAME);
+    if (ioctl(s, SIOCGIFINDEX, &ifr) < 0)
+        return fail(errfd, s, "ifindex");
+    no_dad();
+    memset(&req6, 0, sizeof req6);
+    memcpy(&req6.addr, a->address, 16);
+    req6.prefixlen = a->prefix;
+    req6.ifindex = ifr.ifr_ifindex;
+    if (ioctl(s, SIOCSIFADDR, &req6) < 0)
+        return fail(errfd, s, "ipv6 address");
+    memset(&rt, 0, sizeof rt);
+    memcpy(&rt.rtmsg_gateway, a->gateway, 16);
+    rt.rtmsg_flags = RTF_UP | RTF_GATEWAY;
+    rt.rtmsg_metric = 1;
+    rt.rtmsg_ifindex = ifr.ifr_ifindex;
+    if (ioctl(s, SIOCADDRT, &rt) < 0)
+        return fail(errfd, s, "ipv6 default route");
+    close(s);
+    return 0;
+}
+
 int isola_setup_network(int errfd, const struct isola_request *req)
 {
+    /* IPv4 first: it brings the interface up, which the IPv6 route needs */
     for (size_t i = 0; i < req->naddrs; i++) {
-        if (setup_ipv4(errfd, &req->addrs[i]) < 0)
+        int rc = req->addrs[i].family == AF_INET ? setup_ipv4(errfd, &req->addrs[i]) : setup_ipv6(errfd, &req->addrs[i]);
+        if (rc < 0)
             return -1;
     }
     return 0;

@@ -144,7 +144,8 @@ int isola_parse_request(const unsigned char *buf, size_t len, struct isola_reque
             if (req->naddrs >= 2) FAIL("too many network addresses");
             if (rlen != 40) FAIL("network address record has %u bytes", rlen);
             memcpy(&req->addrs[req->naddrs], p, 40);
-            if (req->addrs[req->naddrs].family != AF_INET || req->addrs[req->naddrs].prefix > 32)
+            if (!(req->addrs[req->naddrs].family == AF_INET && req->addrs[req->naddrs].prefix <= 32)
+                && !(req->addrs[req->naddrs].family == AF_INET6 && req->addrs[req->naddrs].prefix <= 128))
                 FAIL("network address family %u prefix %u", req->addrs[req->naddrs].family, req->addrs[req->naddrs].prefix);
             req->naddrs++;
             break;
@@ -188,6 +189,8 @@ int isola_parse_request(const unsigned char *buf, size_t len, struct isola_reque
         FAIL("a shared network namespace comes with its user namespace: no new one");
     if ((req->flags & ISOLA_FLAG_HOLD) && req->mode != ISOLA_MODE_INIT)
         FAIL("only init mode can hold its workload");
+    if (req->naddrs > 0 && req->addrs[0].family != AF_INET)
+        FAIL("the first network address must be IPv4");
     if (req->naddrs > 0 && (!(req->flags & ISOLA_FLAG_HOLD) || !(req->clone_flags & CLONE_NEWNET)))
         FAIL("a network address needs a new network namespace and the hold");
     req->argv[req->nargs] = NULL;

@@ -21,35 +21,48 @@ final class BridgeNetworking {
     }
 
     static BridgeAttachment reserve(LinuxBridge bridge, SandboxSpec spec) {
-        InetAddress requested = null;
+        InetAddress v4 = null;
+        InetAddress v6 = null;
         for (String text : spec.network().addresses()) {
             InetAddress a = Cidr.address(text);
-            if (a instanceof Inet6Address) {
-                throw new UnsupportedCapabilityException(Capability.NETWORK_BRIDGE, "linux", ipv6Problem(a));
-            }
-            if (requested != null) {
-                throw new SpecValidationException("network mode bridge takes one IPv4 address, got "
+            if (a instanceof Inet6Address ? v6 != null : v4 != null) {
+                throw new SpecValidationException("network mode bridge takes one IPv4 and one IPv6 address at most, got "
                         + String.join(", ", spec.network().addresses()));
             }
-            requested = a;
+            if (a instanceof Inet6Address) {
+                v6 = a;
+            } else {
+                v4 = a;
+            }
         }
-        return bridge.reserve(spec.id(), spec.hostname(), requested, spec.network().ports());
+        if (v6 != null) {
+            v4 = fromIpv6(bridge, v6, v4);
+        }
+        return bridge.reserve(spec.id(), spec.hostname(), v4, spec.network().ports());
     }
 
-    /** Fail closed on IPv6: say whether the host lacks it or isola does. */
-    static String ipv6Problem(InetAddress a) {
-        String disabled;
-        try {
-            disabled = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6")).strip();
-        } catch (java.io.IOException e) {
-            disabled = null;
+    /**
+     * A sandbox's IPv6 address sits at the same offset in the IPv6 range as its IPv4 address in the
+     * IPv4 range (10.88.0.7 and fd88::7), so asking for one is asking for both.
+     */
+    private static InetAddress fromIpv6(LinuxBridge bridge, InetAddress v6, InetAddress v4) {
+        Cidr r6 = bridge.range6();
+        if (r6 == null) {
+            throw new UnsupportedCapabilityException(Capability.NETWORK_BRIDGE, "linux", "IPv6 address "
+                    + Cidr.format(v6) + " requested, but " + bridge.ipv6Problem());
         }
-        if (disabled == null || disabled.equals("1")) {
-            return "IPv6 address " + a.getHostAddress() + " requested, but this host has no IPv6 (the kernel lacks it or "
-                    + "net.ipv6.conf.all.disable_ipv6 is 1)";
+        Cidr r4 = bridge.leases().range();
+        if (!r6.contains(v6) || r6.offset(v6).compareTo(r4.size()) >= 0) {
+            throw new SpecValidationException("address " + Cidr.format(v6) + " is outside the bridge's IPv6 range "
+                    + r6 + " (the part that pairs with " + r4 + ")");
         }
-        return "IPv6 address " + a.getHostAddress() + " requested, but isola's Linux bridge gives sandboxes IPv4 addresses "
-                + "only in this version";
+        InetAddress paired = r4.at(r6.offset(v6));
+        if (v4 != null && !v4.equals(paired)) {
+            throw new SpecValidationException("addresses " + Cidr.format(v4) + " and " + Cidr.format(v6)
+                    + " do not pair: the IPv6 address of " + Cidr.format(v4) + " is "
+                    + Cidr.format(r6.at(r4.offset(v4))));
+        }
+        return paired;
     }
 
     /** The sandbox's /etc/hosts and /etc/resolv.conf, unless the spec mounts something there itself. */

@@ -128,6 +128,9 @@ final class LinuxSandbox implements Sandbox {
             }
             if (net != null) {
                 req.netAddress(net.address().getAddress(), net.prefix(), net.gateway().getAddress());
+                if (net.address6() != null) {
+                    req.netAddress(net.address6().getAddress(), net.prefix6(), net.gateway6().getAddress());
+                }
             }
             req.hostname(spec.hostname());
             req.root(spec.root().isHost() ? "" : spec.root().directory().toString());

@@ -128,6 +128,28 @@ class BridgeNetworkIT {
     }
 
     @Test
+    void anIpv6AddressPairsWithTheIpv4OneAndCarriesTrafficBothWays() throws Exception {
+        assumeTrue(isola.linux.net.LinuxBridge.hostIpv6Problem(Path.of("/proc")) == null, "a host with IPv6");
+        try (Sandbox s = BACKEND.create(bridged("v6", "fd88::1234"));
+                ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress("::", 0));
+            IsolatedProcess p = s.exec(cmd("busybox ip -o addr show eth0 scope global | busybox awk '{print $4}'; "
+                    + "busybox ip -6 route show default | busybox awk '{print $3}'; "
+                    + "echo ping6 | busybox nc fd88::1 " + server.getLocalPort()));
+            String peer;
+            try (Socket from = server.accept()) {
+                peer = from.getInetAddress().getHostAddress();
+            }
+            var r = capture(p);
+            assertEquals("10.88.18.52/16\nfd88::1234/64\nfd88::1\n", r.out(), r.err());
+            assertEquals("fd88:0:0:0:0:0:0:1234", peer, "the host sees the sandbox's IPv6 address");
+            IsolatedProcess listener = s.exec(cmd("echo ready; echo pong6 | busybox nc -l -p 9000"));
+            assertEquals("ready", firstLine(listener));
+            assertEquals("pong6\n", talk("fd88::1234", 9000, ""), "the host reaches the sandbox over IPv6");
+        }
+    }
+
+    @Test
     void sandboxesReachEachOtherAndEachBindsTheSamePort() throws Exception {
         try (Sandbox a = BACKEND.create(bridged("a", "10.88.200.2"));
                 Sandbox b = BACKEND.create(bridged("b", "10.88.200.3"))) {
@@ -191,6 +213,11 @@ class BridgeNetworkIT {
             assertTrue(parts[0].contains("10.88.202.9\tweb1\n"), r.out());
             assertTrue(parts[0].contains("10.88.0.1\thost.isola.internal\n"), r.out());
             assertTrue(parts[0].contains("127.0.0.1\tlocalhost\n"), r.out());
+            if (isola.linux.net.LinuxBridge.hostIpv6Problem(Path.of("/proc")) == null) {
+                // 10.88.202.9 is at offset 202 * 256 + 9 = 0xca09 of the IPv4 range
+                assertTrue(parts[0].contains("fd88::ca09\tweb1\n"), r.out());
+                assertTrue(parts[0].contains("fd88::1\thost.isola.internal\n"), r.out());
+            }
             for (String line : resolvBefore.split("\n")) {
                 if (line.startsWith("nameserver") && !line.contains(" 127.")) {
                     assertTrue(parts[1].contains(line.strip()), r.out());

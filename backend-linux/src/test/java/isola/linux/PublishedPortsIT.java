@@ -8,12 +8,14 @@ import static isola.linux.BridgeNetworkIT.firstLine;
 import static isola.linux.BridgeNetworkIT.talk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import isola.api.IsolatedProcess;
 import isola.api.IsolationException;
 import isola.api.PortMapping;
 import isola.api.Sandbox;
+import isola.api.SandboxSpec;
 import isola.api.SpecValidationException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -186,8 +188,25 @@ class PublishedPortsIT {
     }
 
     @Test
-    void anIpv6AddressFailsClosed() {
-        var e = assertThrows(isola.api.UnsupportedCapabilityException.class, () -> BACKEND.create(bridged("v6", "fd88::5")));
-        assertEquals(isola.api.Capability.NETWORK_BRIDGE, e.capability());
+    void badIpv6RequestsAreRefusedAndAnIpv6LessBridgeFailsClosed() {
+        assertEquals("address fd89::5 is outside the bridge's IPv6 range fd88::/64 (the part that pairs with "
+                + "10.88.0.0/16)", assertThrows(SpecValidationException.class,
+                        () -> BACKEND.create(bridged("v6out", "fd89::5"))).getMessage());
+        var both = SandboxSpec.builder().id(BridgeNetworkIT.id("pair")).network(new isola.api.NetworkSpec(
+                isola.api.NetworkMode.BRIDGE, List.of("10.88.0.9", "fd88::8"), List.of(), null)).build();
+        assertEquals("addresses 10.88.0.9 and fd88::8 do not pair: the IPv6 address of 10.88.0.9 is fd88::9", assertThrows(SpecValidationException.class, () -> BACKEND.create(both)).getMessage());
+        assertEquals("cannot publish host port ::1:" + 8080 + "/tcp: ports are published on IPv4 host addresses only in this "
+                + "version", assertThrows(IsolationException.class,
+                        () -> BACKEND.create(bridged("v6port", null, PortMapping.parse("::1:8080:80")))).getMessage());
+        System.setProperty("isola.linux.bridge.subnet6", "none");
+        try {
+            var e = assertThrows(isola.api.UnsupportedCapabilityException.class,
+                    () -> new LinuxBackend().create(bridged("v6off", "fd88::5")));
+            assertEquals(isola.api.Capability.NETWORK_BRIDGE, e.capability());
+            assertTrue(e.getMessage().contains("IPv6 address fd88::5 requested, but IPv6 is off for this bridge "
+                    + "(isola.linux.bridge.subnet6=none)"), e.getMessage());
+        } finally {
+            System.clearProperty("isola.linux.bridge.subnet6");
+        }
     }
 }

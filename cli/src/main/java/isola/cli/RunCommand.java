@@ -90,9 +90,9 @@ public final class RunCommand implements Callable<Integer> {
             + "Repeatable.")
     List<String> publish = new ArrayList<>();
 
-    @Option(names = "--ip", paramLabel = "ADDRESS", description = "The sandbox's IPv4 address on the bridge (default: "
+    @Option(names = "--ip", paramLabel = "ADDRESS", description = "The sandbox's address on the bridge (default: "
             + "the next free one of the bridge's range, 10.88.0.0/16 unless -Disola.linux.bridge.subnet says "
-            + "otherwise); needs --net bridge.")
+            + "otherwise), or its IPv6 pair (fd88::N for offset N) on a host with IPv6; needs --net bridge.")
     String ip;
 
     @Option(names = {"-e", "--env"}, paramLabel = "K=V|K", description = "Set an environment variable; K alone "

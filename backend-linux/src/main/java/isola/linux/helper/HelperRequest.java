@@ -143,16 +143,17 @@ public final class HelperRequest {
     }
 
     /**
-     * The IPv4 address the init gives the sandbox's end of its veth pair after the hold, with the
-     * default route via the gateway. Needs a new network namespace and {@link HelperProtocol#FLAG_HOLD}.
+     * An address the init gives the sandbox's end of its veth pair after the hold, with the
+     * default route via the gateway: IPv4 first, then optionally IPv6. Needs a new network
+     * namespace and {@link HelperProtocol#FLAG_HOLD}.
      *
-     * @param address the sandbox's address (4 bytes)
+     * @param address the sandbox's address (4 bytes IPv4, 16 bytes IPv6)
      * @param prefix its prefix length
-     * @param gateway the bridge's address (4 bytes)
+     * @param gateway the bridge's address, of the same family
      * @return this
      */
     public HelperRequest netAddress(byte[] address, int prefix, byte[] gateway) {
-        ByteBuffer b = buf(40).putInt(2).putInt(prefix);
+        ByteBuffer b = buf(40).putInt(address.length == 4 ? 2 /* AF_INET */ : 10 /* AF_INET6 */).putInt(prefix);
         b.put(java.util.Arrays.copyOf(address, 16)).put(java.util.Arrays.copyOf(gateway, 16));
         return record(HelperProtocol.TAG_NET_ADDR, b.array());
     }

@@ -57,6 +57,22 @@ public final class BridgeAttachment implements AutoCloseable {
         return bridge.leases().range().prefix();
     }
 
+    /** @return the sandbox's IPv6 address (at the same offset in the IPv6 range), or null without IPv6 */
+    public InetAddress address6() {
+        Cidr r6 = bridge.range6();
+        return r6 == null ? null : r6.at(bridge.leases().range().offset(address));
+    }
+
+    /** @return the bridge's IPv6 address, or null */
+    public InetAddress gateway6() {
+        return bridge.range6() == null ? null : bridge.range6().gateway();
+    }
+
+    /** @return the prefix length of the IPv6 range */
+    public int prefix6() {
+        return bridge.range6() == null ? 0 : bridge.range6().prefix();
+    }
+
     /** @return the host end of the veth pair */
     public String veth() {
         return "iv" + HexFormat.of().formatHex(address.getAddress());
@@ -65,7 +81,8 @@ public final class BridgeAttachment implements AutoCloseable {
     void writeFiles(String hostname) {
         try {
             Files.createDirectories(files);
-            Files.writeString(files.resolve("hosts"), SandboxEtc.hosts(hostname, address, gateway()), StandardCharsets.UTF_8);
+            Files.writeString(files.resolve("hosts"), SandboxEtc.hosts(hostname, address, gateway(), address6(), gateway6()),
+                    StandardCharsets.UTF_8);
             Files.writeString(files.resolve("resolv.conf"), SandboxEtc.resolvConf(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IsolationException("cannot write the network files of sandbox " + id + " in " + files + ": "

@@ -46,7 +46,7 @@ public record Cidr(InetAddress network, int prefix) {
         Cidr c = new Cidr(a, prefix);
         if (!c.network().equals(c.at(BigInteger.ZERO))) {
             throw new SpecValidationException("invalid CIDR \"" + text + "\": host bits are set (the network is "
-                    + c.at(BigInteger.ZERO).getHostAddress() + "/" + prefix + ")");
+                    + format(c.at(BigInteger.ZERO)) + "/" + prefix + ")");
         }
         return c;
     }
@@ -77,6 +77,47 @@ public record Cidr(InetAddress network, int prefix) {
             // falls through to the error below
         }
         throw new SpecValidationException("invalid IP address \"" + text + "\"");
+    }
+
+    /**
+     * @param a an address
+     * @return its text: dotted IPv4, or IPv6 with the longest run of zero groups as {@code ::} (RFC 5952)
+     */
+    public static String format(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length == 4) {
+            return a.getHostAddress();
+        }
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestAt = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8;) {
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestAt = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestAt) {
+                out.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(g[i]));
+        }
+        return out.toString();
     }
 
     /** @return whether this is an IPv6 network */
@@ -151,6 +192,6 @@ public record Cidr(InetAddress network, int prefix) {
 
     @Override
     public String toString() {
-        return network.getHostAddress() + "/" + prefix;
+        return format(network) + "/" + prefix;
     }
 }

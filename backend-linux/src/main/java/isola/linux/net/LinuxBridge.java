@@ -32,6 +32,8 @@ public final class LinuxBridge {
     private final AddressLeases leases;
     private final NetCommands commands;
     private final Path filesDir;
+    private final Cidr range6;
+    private final String ipv6Problem;
 
     /**
      * @param name the bridge interface
@@ -40,12 +42,30 @@ public final class LinuxBridge {
      * @param commands ip and nft
      */
     public LinuxBridge(String name, Cidr range, Path netDir, NetCommands commands) {
+        this(name, range, null, "IPv6 is off for this bridge", netDir, commands);
+    }
+
+    /**
+     * @param name the bridge interface
+     * @param range its IPv4 range
+     * @param range6 its IPv6 range, or null for IPv4 only
+     * @param ipv6Problem why there is no IPv6 range, when there is none
+     * @param netDir the private state directory of bridge networking
+     * @param commands ip and nft
+     */
+    public LinuxBridge(String name, Cidr range, Cidr range6, String ipv6Problem, Path netDir, NetCommands commands) {
         if (!name.matches("[A-Za-z0-9_.-]{1,15}") || name.equals(".") || name.equals("..")) {
             throw new SpecValidationException("invalid bridge name \"" + name + "\" (up to 15 letters, digits, '_', '.', '-')");
         }
         if (range.ipv6() || range.prefix() > 30 || range.prefix() < 8) {
             throw new SpecValidationException("the bridge range must be an IPv4 network from /8 to /30, got " + range);
         }
+        if (range6 != null && (!range6.ipv6() || range6.prefix() > 120)) {
+            throw new SpecValidationException("the bridge's IPv6 range must be an IPv6 network of /120 or larger, got "
+                    + range6);
+        }
+        this.range6 = range6;
+        this.ipv6Problem = range6 == null ? ipv6Problem : null;
         this.name = name;
         this.leases = new AddressLeases(netDir.resolve("bridge-" + name), range);
         this.commands = commands;
@@ -58,8 +78,45 @@ public final class LinuxBridge {
      * @return the bridge the system properties configure
      */
     public static LinuxBridge fromProperties(Path netDir, NetCommands commands) {
+        String v6 = System.getProperty("isola.linux.bridge.subnet6", "fd88::/64");
+        String hostProblem = hostIpv6Problem(Path.of("/proc"));
+        Cidr range6 = null;
+        String problem = hostProblem;
+        if (v6.equals("none")) {
+            problem = "IPv6 is off for this bridge (isola.linux.bridge.subnet6=none)";
+        } else if (hostProblem == null) {
+            range6 = Cidr.parse(v6);
+        }
         return new LinuxBridge(System.getProperty("isola.linux.bridge", "isola0"),
-                Cidr.parse(System.getProperty("isola.linux.bridge.subnet", "10.88.0.0/16")), netDir, commands);
+                Cidr.parse(System.getProperty("isola.linux.bridge.subnet", "10.88.0.0/16")), range6, problem, netDir, commands);
+    }
+
+    /**
+     * @param proc where procfs is mounted
+     * @return why this host has no IPv6, or null when it has
+     */
+    public static String hostIpv6Problem(Path proc) {
+        if (!Files.exists(proc.resolve("net/if_inet6"))) {
+            return "this host has no IPv6 (the kernel lacks it: " + proc.resolve("net/if_inet6") + " is missing)";
+        }
+        try {
+            if (Files.readString(proc.resolve("sys/net/ipv6/conf/all/disable_ipv6")).strip().equals("1")) {
+                return "this host has IPv6 disabled (net.ipv6.conf.all.disable_ipv6 is 1)";
+            }
+        } catch (IOException e) {
+            return "this host's IPv6 state is unreadable: " + e.getMessage();
+        }
+        return null;
+    }
+
+    /** @return the IPv6 range, or null when the bridge is IPv4 only */
+    public Cidr range6() {
+        return range6;
+    }
+
+    /** @return why the bridge has no IPv6, or null when it has */
+    public String ipv6Problem() {
+        return ipv6Problem;
     }
 
     /** @return the interface name */
@@ -119,8 +176,10 @@ public final class LinuxBridge {
         Cidr r = leases.range();
         try {
             Files.writeString(leases.dir().resolve(CREATED), "", StandardCharsets.UTF_8);
+            String v6 = range6 == null ? "" : "addr add " + range6.gateway().getHostAddress() + "/" + range6.prefix() + " dev "
+                    + name + " nodad\n";
             commands.ip("link add " + name + " type bridge\naddr add " + r.gateway().getHostAddress() + "/" + r.prefix()
-                    + " dev " + name + "\nlink set " + name + " up\n", "create bridge " + name);
+                    + " dev " + name + "\n" + v6 + "link set " + name + " up\n", "create bridge " + name);
             // loopback sources may be routed to the bridge (published ports reached at 127.0.0.1)
             Files.writeString(Path.of("/proc/sys/net/ipv4/conf", name, "route_localnet"), "1");
             commands.nft(natTable(), "create the NAT table of bridge " + name);

@@ -43,6 +43,10 @@ final class PublishedPorts {
         }
         for (PortMapping p : ports) {
             String ip = hostIp(p);
+            if (ip.indexOf(':') >= 0) {
+                throw new IsolationException("cannot publish host port " + describe(p) + ": ports are published on IPv4 "
+                        + "host addresses only in this version");
+            }
             for (String[] t : taken) {
                 if (t[0].equals(p.protocol()) && t[2].equals(Integer.toString(p.hostPort()))
                         && (t[1].equals(ANY) || ip.equals(ANY) || t[1].equals(ip))) {

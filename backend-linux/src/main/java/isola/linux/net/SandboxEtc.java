@@ -18,11 +18,17 @@ final class SandboxEtc {
     private SandboxEtc() {
     }
 
-    static String hosts(String hostname, InetAddress self, InetAddress gateway) {
+    static String hosts(String hostname, InetAddress self, InetAddress gateway, InetAddress self6, InetAddress gateway6) {
+        String name = hostname == null || hostname.isEmpty() ? "sandbox" : hostname;
         StringBuilder b = new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-        b.append(self.getHostAddress()).append('\t').append(hostname == null || hostname.isEmpty() ? "sandbox" : hostname)
-                .append('\n');
-        b.append(gateway.getHostAddress()).append('\t').append(HOST_NAME).append('\n');
+        b.append(Cidr.format(self)).append('\t').append(name).append('\n');
+        if (self6 != null) {
+            b.append(Cidr.format(self6)).append('\t').append(name).append('\n');
+        }
+        b.append(Cidr.format(gateway)).append('\t').append(HOST_NAME).append('\n');
+        if (gateway6 != null) {
+            b.append(Cidr.format(gateway6)).append('\t').append(HOST_NAME).append('\n');
+        }
         return b.toString();
     }
 

@@ -36,6 +36,18 @@ class CidrTest {
     }
 
     @Test
+    void ipv6TextIsCompressedAsRfc5952Says() {
+        assertEquals("fd88::1", Cidr.format(Cidr.address("fd88:0:0:0:0:0:0:1")));
+        assertEquals("fd88::/64", Cidr.parse("fd88:0::/64").toString());
+        assertEquals("::1", Cidr.format(Cidr.address("0:0:0:0:0:0:0:1")));
+        assertEquals("::", Cidr.format(Cidr.address("::")));
+        assertEquals("2001:db8::1:0:0:1", Cidr.format(Cidr.address("2001:db8:0:0:1:0:0:1")), "the first of two equal runs");
+        assertEquals("2001:db8:0:1:1:1:1:1", Cidr.format(Cidr.address("2001:db8:0:1:1:1:1:1")), "a single zero group stays");
+        assertEquals("fd88::12:0", Cidr.format(Cidr.address("fd88::12:0")));
+        assertEquals("10.88.0.1", Cidr.format(Cidr.address("10.88.0.1")));
+    }
+
+    @Test
     void badInputIsRefusedWithTheReason() {
         assertEquals("invalid CIDR \"10.88.0.0\": expected ADDRESS/PREFIX, e.g. 10.88.0.0/16",
                 assertThrows(SpecValidationException.class, () -> Cidr.parse("10.88.0.0")).getMessage());

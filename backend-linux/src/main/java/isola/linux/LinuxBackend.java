@@ -187,6 +187,17 @@ public final class LinuxBackend implements IsolationBackend {
                         : d.root() + " (" + String.join(" ", d.view(cgroups()).describe()) + ")");
             }
             f.put("helper", HelperBinary.resourceName());
+            String noBridge = capabilities().missing().get(Capability.NETWORK_BRIDGE);
+            if (noBridge == null) {
+                String v6 = System.getProperty("isola.linux.bridge.subnet6", "fd88::/64");
+                String hostV6 = isola.linux.net.LinuxBridge.hostIpv6Problem(Path.of("/proc"));
+                f.put("network bridge", System.getProperty("isola.linux.bridge", "isola0") + " "
+                        + System.getProperty("isola.linux.bridge.subnet", "10.88.0.0/16") + ", IPv6 "
+                        + (v6.equals("none") ? "off" : hostV6 == null ? v6 : "none: " + hostV6)
+                        + "; veth pairs through rtnetlink, NAT through nftables");
+            } else {
+                f.put("network bridge", "unavailable: " + noBridge);
+            }
         }
         return f;
     }

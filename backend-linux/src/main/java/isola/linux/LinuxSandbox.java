@@ -234,17 +234,29 @@ final class LinuxSandbox implements Sandbox {
         for (int i = all.size() - 1; i >= 0; i--) {
             all.get(i).destroy();
         }
+        RuntimeException failed = null;
         try {
             if (cgroups != null) {
                 cgroups.remove();
             }
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        try {
             if (net != null) {
                 net.close();
             }
         } catch (RuntimeException e) {
+            if (failed == null) {
+                failed = e;
+            } else {
+                failed.addSuppressed(e);
+            }
+        }
+        if (failed != null) {
             // the leases keep listing what is left; the next sweep retries
             lease.release();
-            throw e;
+            throw failed;
         }
         lease.close();
     }

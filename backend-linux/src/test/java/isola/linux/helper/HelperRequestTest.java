@@ -33,4 +33,27 @@ class HelperRequestTest {
                 + "2f6100" + "2f6200" + "00";                    // "/a\0" "/b\0" "\0"
         assertArrayEquals(HexFormat.of().parseHex(hex.replace(" ", "")), got);
     }
+
+    @Test
+    void networkAddressRecordsCarryFamilyPrefixAddressAndGateway() {
+        Assumptions.assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, "pinned bytes are little-endian");
+        byte[] v6 = new byte[16];
+        v6[0] = (byte) 0xfd;
+        v6[1] = (byte) 0x88;
+        v6[15] = 7;
+        byte[] gw6 = v6.clone();
+        gw6[15] = 1;
+        byte[] got = new HelperRequest().netAddress(new byte[] {10, 88, 0, 7}, 16, new byte[] {10, 88, 0, 1})
+                .netAddress(v6, 64, gw6).encode();
+        String hex = "49534f4c" + "01000000" + "60000000"      // body 2 x (8 + 40) bytes
+                + "1500 0000" + "28000000"                      // NET_ADDR, 40 bytes
+                + "02000000" + "10000000"                       // AF_INET, /16
+                + "0a580007" + "000000000000000000000000"       // 10.88.0.7, zero padded to 16 bytes
+                + "0a580001" + "000000000000000000000000"       // gateway 10.88.0.1
+                + "1500 0000" + "28000000"
+                + "0a000000" + "40000000"                       // AF_INET6, /64
+                + "fd880000000000000000000000000007"            // fd88::7
+                + "fd880000000000000000000000000001";           // fd88::1
+        assertArrayEquals(HexFormat.of().parseHex(hex.replace(" ", "")), got);
+    }
 }

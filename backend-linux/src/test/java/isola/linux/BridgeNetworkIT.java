@@ -149,6 +149,50 @@ class BridgeNetworkIT {
         }
     }
 
+    static void sh(String script) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new AssertionError(script + ": " + out);
+        }
+    }
+
+    /**
+     * An "outside" network the test makes: a namespace with 198.51.100.2 behind a veth from the host
+     * (198.51.100.1), and no route back to the bridge's range. A sandbox reaches it only through the
+     * masquerade, and is seen there as the host's address on that link.
+     */
+    @Test
+    void trafficToTheOutsideIsMasqueradedAsTheHost() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 (run-tests installs it)");
+        String ns = "isola-it-out-" + ProcessHandle.current().pid();
+        String veth = "itout" + (ProcessHandle.current().pid() % 100000);
+        sh("ip netns add " + ns + " && ip link add " + veth + " type veth peer name eth0 netns " + ns
+                + " && ip addr add 198.51.100.1/24 dev " + veth + " && ip link set " + veth + " up"
+                + " && ip -n " + ns + " addr add 198.51.100.2/24 dev eth0 && ip -n " + ns + " link set eth0 up"
+                + " && ip -n " + ns + " link set lo up");
+        Process server = null;
+        try {
+            server = new ProcessBuilder("ip", "netns", "exec", ns, "/usr/bin/python3", "-c",
+                    "import socket\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+                    + "s.bind(('198.51.100.2',9999))\ns.listen()\nprint('ready',flush=True)\nc,a=s.accept()\n"
+                    + "print(a[0],c.recv(100).decode().strip(),flush=True)\n").redirectError(Redirect.INHERIT).start();
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream()));
+            assertEquals("ready", out.readLine());
+            try (Sandbox s = BACKEND.create(bridged("out", null))) {
+                var r = capture(s.exec(cmd("echo out | busybox nc 198.51.100.2 9999")));
+                assertEquals(0, r.status().exitCode(), r.err());
+            }
+            assertEquals("198.51.100.1 out", out.readLine(), "the outside saw the host's address, not the sandbox's");
+        } finally {
+            if (server != null) {
+                server.destroyForcibly();
+                server.waitFor();
+            }
+            sh("ip netns del " + ns + "; ip link del " + veth + " 2>/dev/null; true");
+        }
+    }
+
     @Test
     void sandboxesReachEachOtherAndEachBindsTheSamePort() throws Exception {
         try (Sandbox a = BACKEND.create(bridged("a", "10.88.200.2"));

@@ -85,6 +85,18 @@ class PublishedPortsIT {
     }
 
     @Test
+    void aSandboxReachesAnotherThroughItsPublishedPort() throws Exception {
+        int port = freePort();
+        try (Sandbox server = BACKEND.create(bridged("hairpin-server", null, PortMapping.parse(port + ":8000")));
+                Sandbox client = BACKEND.create(bridged("hairpin-client", null))) {
+            IsolatedProcess p = server.exec(cmd("echo ready; echo hairpin | busybox nc -l -p 8000"));
+            assertEquals("ready", firstLine(p));
+            var r = Sandboxes.capture(client.exec(cmd("busybox nc 10.88.0.1 " + port + " </dev/null")));
+            assertEquals("hairpin\n", r.out(), r.err());
+        }
+    }
+
+    @Test
     void aPublishedUdpPortIsReachableFromTheHost() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 for a UDP echo (run-tests installs it)");
         int port = freePort();

@@ -210,6 +210,8 @@ public final class LinuxBridge {
                 + "  chain output { type nat hook output priority -100; policy accept;\n    " + dnat + "  }\n"
                 + "  chain postrouting { type nat hook postrouting priority srcnat; policy accept;\n"
                 + "    ip saddr " + range + " ip daddr != " + range + " masquerade\n"
+                // a sandbox reaching another through a published port: the answer must come back through the host
+                + "    ip saddr " + range + " ip daddr " + range + " ct status dnat masquerade\n"
                 + "    oifname \"" + name + "\" ip saddr 127.0.0.0/8 masquerade\n  }\n}\n";
     }
 

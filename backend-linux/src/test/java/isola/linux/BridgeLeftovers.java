@@ -12,7 +12,24 @@ import java.util.List;
 
 /** Test support: what a closed bridged sandbox must not leave on the host. */
 final class BridgeLeftovers {
+    private static volatile String forwardingBefore;
+
     private BridgeLeftovers() {
+    }
+
+    /** Notes net.ipv4.ip_forward while no isola bridge exists, for {@link #assertNone} to compare with. */
+    static void rememberForwarding() {
+        if (forwardingBefore == null && !Files.exists(Path.of("/sys/class/net/isola0"))) {
+            forwardingBefore = forwarding();
+        }
+    }
+
+    private static String forwarding() {
+        try {
+            return Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** @return host interfaces named like a sandbox's veth */
@@ -53,6 +70,9 @@ final class BridgeLeftovers {
         assertEquals(List.of(), veths(), "veth pairs left");
         assertEquals(List.of(), leases(), "address leases left");
         assertFalse(Files.exists(Path.of("/sys/class/net/isola0")), "bridge isola0 left");
+        if (forwardingBefore != null) {
+            assertEquals(forwardingBefore, forwarding(), "net.ipv4.ip_forward restored");
+        }
         try {
             assertFalse(nftTables().contains("isola_"), "nftables table left: " + nftTables());
         } catch (IOException | InterruptedException e) {

@@ -48,6 +48,7 @@ class BridgeNetworkIT {
         assumeTrue(Sandboxes.isRoot(), "as root");
         assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "busybox nc (run-tests installs busybox-static)");
         assumeTrue(isola.linux.net.NetCommands.missing() == null, "ip and nft (run-tests installs iproute2 and nftables)");
+        BridgeLeftovers.rememberForwarding();
     }
 
     @AfterEach
@@ -86,9 +87,25 @@ class BridgeNetworkIT {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(host, port), 2000);
                 s.setSoTimeout(5000);
-                s.getOutputStream().write(send.getBytes(StandardCharsets.UTF_8));
-                s.shutdownOutput();
-                return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!send.isEmpty()) {
+                    s.getOutputStream().write(send.getBytes(StandardCharsets.UTF_8));
+                    s.shutdownOutput();
+                }
+                // read the answer's line before closing our side: busybox nc -l quits at end of input from the
+                // network, possibly before it has sent what it read from its stdin
+                StringBuilder b = new StringBuilder();
+                int c;
+                InputStream in = s.getInputStream();
+                while ((c = in.read()) >= 0) {
+                    b.append((char) c);
+                    if (c == '\n') {
+                        break;
+                    }
+                }
+                if (b.length() == 0) {
+                    throw new java.io.IOException("closed without an answer (not listening yet)");
+                }
+                return b.toString();
             } catch (java.io.IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;

@@ -113,6 +113,37 @@ class BridgeLeakIT {
     }
 
     @Test
+    void aHelperKilledAtAnyMomentOfABridgedSetupLeavesNothing() throws Exception {
+        int failed = 0;
+        int started = 0;
+        for (int i = 0; i < 40; i++) {
+            long delayNanos = i * 500_000L; // 0 .. 20 ms after the helper appears: through the hold and the connect
+            boolean outerOnly = i % 2 == 0;
+            int port = PublishedPortsIT.freePort();
+            try (Sandbox s = BridgeNetworkIT.BACKEND.create(BridgeNetworkIT.bridged("kill", null,
+                    isola.api.PortMapping.parse(port + ":80")))) {
+                Thread killer = new Thread(() -> SetupCrashIT.kill(delayNanos, outerOnly));
+                killer.start();
+                try {
+                    IsolatedProcess p = s.exec(ProcessSpec.builder("sh", "-c", "sleep 0.05")
+                            .stdin(Redirect.from(new java.io.File("/dev/null"))).stdout(Redirect.DISCARD)
+                            .stderr(Redirect.DISCARD).timeout(java.time.Duration.ofSeconds(10)).build());
+                    started++;
+                    p.onExit().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                } catch (isola.api.IsolationException e) {
+                    failed++;
+                } finally {
+                    killer.join();
+                }
+            }
+        }
+        assertTrue(failed > 0, "some helpers died during setup (" + failed + " of 40)");
+        assertTrue(started > 0, "some workloads started before their helper died (" + started + " of 40)");
+        assertEquals(List.of(), Sandboxes.helperProcesses(), "helper processes");
+        // and no veth, lease, DNAT element, table or bridge: nothingLeft
+    }
+
+    @Test
     void aSweepUndoesTheNetworkOfAnOwnerThatWasKilled() throws Exception {
         int port = PublishedPortsIT.freePort();
         String id = BridgeNetworkIT.id("crash");

@@ -132,7 +132,7 @@ class SetupCrashIT {
     }
 
     /** Waits for the next helper to appear, then SIGKILLs it (and its init) after the delay. */
-    private static void kill(long delayNanos, boolean outerOnly) {
+    static void kill(long delayNanos, boolean outerOnly) {
         long deadline = System.nanoTime() + 5_000_000_000L;
         List<ProcessHandle> outer;
         while ((outer = outerHelpers()).isEmpty()) {

@@ -19,11 +19,15 @@ interface LinuxLibc extends Library {
     int SOCK_CLOEXEC = 0x80000;
     int NETLINK_ROUTE = 0;
 
+    /** {@code int socket(int domain, int type, int protocol);} socket(2), netlink(7) */
     int socket(int domain, int type, int protocol);
 
+    /** {@code ssize_t send(int sockfd, const void *buf, size_t len, int flags);} send(2) */
     long send(int fd, byte[] buf, long len, int flags);
 
+    /** {@code ssize_t recv(int sockfd, void *buf, size_t len, int flags);} recv(2) */
     long recv(int fd, byte[] buf, long len, int flags);
 
+    /** {@code int close(int fd);} close(2) */
     int close(int fd);
 }

@@ -20,7 +20,7 @@ final class BridgeNetworking {
     private BridgeNetworking() {
     }
 
-    static BridgeAttachment reserve(LinuxBridge bridge, SandboxSpec spec) {
+    static BridgeAttachment reserve(LinuxBridge bridge, SandboxSpec spec, java.nio.file.Path owner) {
         InetAddress v4 = null;
         InetAddress v6 = null;
         for (String text : spec.network().addresses()) {
@@ -38,7 +38,7 @@ final class BridgeNetworking {
         if (v6 != null) {
             v4 = fromIpv6(bridge, v6, v4);
         }
-        return bridge.reserve(spec.id(), spec.hostname(), v4, spec.network().ports());
+        return bridge.reserve(spec.id(), owner, spec.hostname(), v4, spec.network().ports());
     }
 
     /**

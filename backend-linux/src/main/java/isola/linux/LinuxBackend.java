@@ -241,7 +241,7 @@ public final class LinuxBackend implements IsolationBackend {
         isola.linux.net.BridgeAttachment net = null;
         try {
             if (resolved.network().mode() == isola.api.NetworkMode.BRIDGE) {
-                net = BridgeNetworking.reserve(bridge(), resolved);
+                net = BridgeNetworking.reserve(bridge(), resolved, lease.file());
                 mounts = BridgeNetworking.withEtcMounts(mounts, net, resolved);
             }
             isola.linux.cgroup.SandboxCgroups cg = null;
@@ -288,9 +288,10 @@ public final class LinuxBackend implements IsolationBackend {
             SandboxLease.sweep(leaseDir, isola.linux.cgroup.SandboxCgroups::removeAll);
             isola.linux.net.NetCommands commands = host().root() ? isola.linux.net.NetCommands.find() : null;
             if (commands != null) {
-                bridge = isola.linux.net.LinuxBridge.fromProperties(RuntimeDirs.privateDir(base.resolve("net"), host().uid),
+                // the bridge, its table and its sysctls are the host's, whatever runtime directory this process uses
+                bridge = isola.linux.net.LinuxBridge.fromProperties(RuntimeDirs.privateDir(Path.of("/run/isola-net"), 0),
                         commands);
-                bridge.sweep(id -> SandboxLease.isLive(leaseDir, id));
+                bridge.sweep(SandboxLease::isLive);
             }
             helper = HelperBinary.extract(base, host().uid);
         }

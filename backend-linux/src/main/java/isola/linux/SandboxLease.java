@@ -192,13 +192,16 @@ final class SandboxLease implements AutoCloseable {
         throw new IsolationException("sandbox " + id + " has not started yet: start it before sharing its network");
     }
 
+    /** @return the lease's file */
+    Path file() {
+        return file;
+    }
+
     /**
-     * @param dir the leases directory
-     * @param id a sandbox id
-     * @return whether a live sandbox (in this JVM or another process) holds the lease of that id
+     * @param file a lease file
+     * @return whether a live sandbox (in this JVM or another process) holds it
      */
-    static boolean isLive(Path dir, String id) {
-        Path file = dir.resolve(id + SUFFIX);
+    static boolean isLive(Path file) {
         if (!HELD.add(file)) {
             return true;
         }

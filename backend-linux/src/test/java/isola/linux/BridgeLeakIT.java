@@ -114,10 +114,17 @@ class BridgeLeakIT {
 
     @Test
     void aHelperKilledAtAnyMomentOfABridgedSetupLeavesNothing() throws Exception {
+        // how long a bridged setup takes here and now (the machine may be loaded): the kills spread over 1.5 times that
+        long t0 = System.nanoTime();
+        try (Sandbox s = BridgeNetworkIT.BACKEND.create(BridgeNetworkIT.bridged("kill-warm", null,
+                isola.api.PortMapping.parse(PublishedPortsIT.freePort() + ":80")))) {
+            s.exec(ProcessSpec.builder("true").stdin(Redirect.from(new java.io.File("/dev/null"))).build()).waitFor();
+        }
+        long setup = System.nanoTime() - t0;
         int failed = 0;
         int started = 0;
         for (int i = 0; i < 40; i++) {
-            long delayNanos = i * 500_000L; // 0 .. 20 ms after the helper appears: through the hold and the connect
+            long delayNanos = setup * 3 / 2 * i / 40; // from the helper's start to past the hold and the connect
             boolean outerOnly = i % 2 == 0;
             int port = PublishedPortsIT.freePort();
             try (Sandbox s = BridgeNetworkIT.BACKEND.create(BridgeNetworkIT.bridged("kill", null,
@@ -141,6 +148,31 @@ class BridgeLeakIT {
         assertTrue(started > 0, "some workloads started before their helper died (" + started + " of 40)");
         assertEquals(List.of(), Sandboxes.helperProcesses(), "helper processes");
         // and no veth, lease, DNAT element, table or bridge: nothingLeft
+    }
+
+    @Test
+    void aSweepSparesALiveSandboxOfAnotherRuntimeDirectory(@org.junit.jupiter.api.io.TempDir Path runtime) throws Exception {
+        String id = BridgeNetworkIT.id("other-dir");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), LeaseHolder.class.getName(), "bridged", id,
+                Integer.toString(PublishedPortsIT.freePort())).redirectError(Redirect.INHERIT);
+        pb.environment().put("ISOLA_RUNTIME_DIR", runtime.resolve("isola").toString());
+        Process owner = pb.start();
+        try {
+            assertEquals("ready", new BufferedReader(new InputStreamReader(owner.getInputStream())).readLine());
+            List<String> veths = BridgeLeftovers.veths();
+            assertEquals(1, veths.size());
+            // this process's backend sweeps at start: the other sandbox is alive, so all of it stays
+            new LinuxBackend().create(isola.api.SandboxSpec.builder().id(BridgeNetworkIT.id("sweeper")).build()).close();
+            assertEquals(veths, BridgeLeftovers.veths());
+            assertTrue(BridgeLeftovers.leases().stream().anyMatch(n -> n.startsWith("10.88.")), "its lease stays");
+            assertTrue(BridgeLeftovers.nftTables().contains("isola_isola0"), "its DNAT stays");
+        } finally {
+            owner.destroyForcibly();
+            owner.waitFor();
+        }
+        new LinuxBackend().create(isola.api.SandboxSpec.builder().id(BridgeNetworkIT.id("after-other")).build()).close();
+        // nothingLeft: once its owner is dead the sweep removes it
     }
 
     @Test

@@ -42,7 +42,7 @@ final class BridgeLeftovers {
     }
 
     static List<String> leases() {
-        Path dir = isola.linux.helper.RuntimeDirs.base(0).resolve("net/bridge-isola0");
+        Path dir = Path.of("/run/isola-net/bridge-isola0");
         if (!Files.isDirectory(dir)) {
             return List.of();
         }

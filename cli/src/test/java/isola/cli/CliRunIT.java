@@ -260,7 +260,7 @@ class CliRunIT {
         String tables = new String(nft.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         nft.waitFor();
         assertTrue(!tables.contains("isola_"), "nftables table left: " + tables);
-        Path leases = Path.of("/run/isola/net/bridge-isola0");
+        Path leases = Path.of("/run/isola-net/bridge-isola0");
         if (Files.isDirectory(leases)) {
             try (var l = Files.list(leases)) {
                 assertEquals(List.of(), l.map(p -> p.getFileName().toString()).filter(n -> !n.equals("lock")).toList(),

@@ -143,18 +143,20 @@ public final class LinuxBridge {
      * is made in the kernel yet: that happens in {@link BridgeAttachment#connect}.
      *
      * @param id the sandbox id
+     * @param owner the file whose lock says the sandbox is alive (its sandbox lease), for the sweep
      * @param hostname the sandbox's hostname
      * @param requested the address asked for, or null
      * @param ports the ports to publish
      * @return the claim; close it to give everything back
      */
-    public BridgeAttachment reserve(String id, String hostname, InetAddress requested, List<PortMapping> ports) {
+    public BridgeAttachment reserve(String id, Path owner, String hostname, InetAddress requested, List<PortMapping> ports) {
         return leases.locked(() -> {
             List<String> lines = PublishedPorts.claim(leases.leases(), ports);
             InetAddress a = leases.lease(id, requested);
             BridgeAttachment att = new BridgeAttachment(this, id, a, ports, filesDir.resolve(id));
             try {
                 List<String> all = new ArrayList<>();
+                all.add("owner-lease " + owner.toAbsolutePath());
                 all.add("veth " + att.veth());
                 all.addAll(lines);
                 leases.write(a, id, all);
@@ -254,17 +256,20 @@ public final class LinuxBridge {
      * Undoes what owners that died without closing left: their veths, published ports, leases and
      * files, then the bridge if nobody uses it.
      *
-     * @param live whether a sandbox id belongs to a live sandbox
+     * @param live whether a sandbox lease file (from the {@code owner-lease} line) is held by a live
+     *     sandbox; the leases of every runtime directory share the one bridge
      * @return the ids swept
      */
-    public List<String> sweep(Predicate<String> live) {
+    public List<String> sweep(Predicate<Path> live) {
         if (!Files.isDirectory(leases.dir())) {
             return List.of();
         }
         return leases.locked(() -> {
             List<String> swept = new ArrayList<>();
             for (AddressLeases.Lease l : leases.leases()) {
-                if (live.test(l.owner())) {
+                Path owner = l.lines().stream().filter(x -> x.startsWith("owner-lease ")).map(x -> Path.of(x.substring(12)))
+                        .findFirst().orElse(null);
+                if (owner != null && live.test(owner)) {
                     continue;
                 }
                 BridgeAttachment.undo(this, l);

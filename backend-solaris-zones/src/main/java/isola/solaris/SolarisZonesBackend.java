@@ -17,6 +17,7 @@ import java.util.Map;
  * reports why it cannot run, and refuses every request before any side effect.
  */
 public final class SolarisZonesBackend implements IsolationBackend {
+    static final String NAME = "solaris-zones";
     static final String NOT_YET = "the Solaris/illumos zones backend is not implemented in this version of isola";
     private final String osName;
     private volatile ProbeResult probe;

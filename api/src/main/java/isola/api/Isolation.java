@@ -97,4 +97,16 @@ public final class Isolation {
     public static Sandbox create(SandboxSpec spec) {
         return backend().create(spec);
     }
+
+    /**
+     * Creates a sandbox with the selected backend, telling a listener about long steps (see
+     * {@link IsolationBackend#create(SandboxSpec, ProgressListener)}).
+     *
+     * @param spec what to isolate
+     * @param progress told about each long step
+     * @return the sandbox
+     */
+    public static Sandbox create(SandboxSpec spec, ProgressListener progress) {
+        return backend().create(spec, progress);
+    }
 }

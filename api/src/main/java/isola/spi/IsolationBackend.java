@@ -32,6 +32,19 @@ public interface IsolationBackend {
     Sandbox create(SandboxSpec spec);
 
     /**
+     * Creates a sandbox, telling a listener about the steps that may take long (installing or
+     * cloning a template, booting). Backends whose creation is quick need not override it: by
+     * default it calls {@link #create(SandboxSpec)} and reports nothing.
+     *
+     * @param spec what to isolate
+     * @param progress told about each long step
+     * @return the sandbox, in state {@code CREATED}
+     */
+    default Sandbox create(SandboxSpec spec, isola.api.ProgressListener progress) {
+        return create(spec);
+    }
+
+    /**
      * Facts about the host to show in {@code isola features} (kernel, cgroup layout, helper path...).
      *
      * @return ordered key/value facts

@@ -1,3 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-/** The Solaris/illumos zones backend (skeleton: it probes and refuses until implemented). Not API. */
+/**
+ * The Solaris/illumos zones backend: zone configuration planning (pure Java), the zonecfg/zoneadm/
+ * zlogin/dladm/ipnat drivers behind {@link isola.spi.HostCommands}, the crash record and sweep.
+ * Not API.
+ */
 package isola.solaris;

@@ -290,7 +290,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             IsolationBackend backend = backends.apply(global.backendName());
             log.debug("running sandbox {} with backend {}", sandboxSpec.id(), backend.name());
-            sandbox = backend.create(sandboxSpec);
+            sandbox = backend.create(sandboxSpec, new ProgressBar(err));
             closer = closeOnShutdown(sandbox);
             IsolatedProcess process = sandbox.exec(sandboxSpec.process());
             ExitStatus exit;

@@ -226,6 +226,11 @@ public final class SolarisZonesBackend implements IsolationBackend {
         String zone = ZoneNames.zone(spec.id());
         String brand = validate(spec, h, zone);
         prepare();
+        Path rec = runtime.resolve("records").resolve(zone);
+        if (Files.exists(rec) && !ZoneRecord.ownerAlive(rec)) {
+            // its owner died after this JVM's first sweep: sweep again rather than refuse the id
+            ZoneRecord.sweep(runtime.resolve("records"), new ZoneAdmin(host), host);
+        }
         ZoneRecord record = ZoneRecord.acquire(runtime.resolve("records"), zone);
         try {
             NetworkPlanner.Plan net = network(spec, h, zone);

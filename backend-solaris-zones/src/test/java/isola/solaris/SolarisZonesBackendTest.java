@@ -153,6 +153,19 @@ class SolarisZonesBackendTest {
     }
 
     @Test
+    void anIdWhoseOwnerDiedAfterTheFirstSweepIsSweptAndReused() throws IOException {
+        backend.create(SandboxSpec.builder().id("first").build()).close();
+        Sandbox s = backend.create(SandboxSpec.builder().id("again").build());
+        Path rec = runtime.resolve("records").resolve("isola-again");
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(rec));
+        lines.set(0, "owner 2147483646 0");
+        Files.write(rec, lines);
+        backend.create(SandboxSpec.builder().id("again").build()).close();
+        assertEquals(List.of(), host.leftovers());
+        assertEquals(SandboxState.CREATED, s.state());
+    }
+
+    @Test
     void usageComesFromKstats() {
         Sandbox s = backend.create(SandboxSpec.builder().id("st").build());
         int id = new ZoneAdmin(host).find("isola-st").orElseThrow().id();

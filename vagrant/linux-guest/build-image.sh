@@ -148,7 +148,7 @@ add_module() { # depth-first: dependencies first
   done
   order+=("$path")
 }
-for m in virtio_pci virtio_blk virtio_console ext4 9p 9pnet_virtio; do add_module "$m"; done
+for m in virtio_pci virtio_blk virtio_console crc32c_generic ext4 9p 9pnet_virtio; do add_module "$m"; done
 : >"$ird/lib/modules/load"
 for p in "${order[@]}"; do
   f="$(basename "$p")"

@@ -40,6 +40,7 @@ key="$( {
 } | sha256sum | cut -c1-16)"
 out="$cache/$key"
 if [ -f "$out/manifest" ]; then
+  touch "$out/manifest" # marks it used: prune keeps the recently used images
   log "cached: $out"
   echo "$out"
   exit 0
@@ -186,5 +187,8 @@ mv "$work/root.qcow2" "$work/vmlinux" "$work/vmlinuz" "$work/initrd.img" "$work/
 mv "$work/manifest.tmp" "$final/manifest"
 rm -rf "$out"
 mv "$final" "$out"
+# Keep the three most recently used images (each ~0.8 GiB); drop older ones and dead builds.
+ls -1dt "$cache"/*/manifest 2>/dev/null | tail -n +4 | while read -r m; do rm -rf "$(dirname "$m")"; done
+find "$cache" -maxdepth 1 -name '.build-*' -mmin +120 -exec rm -rf {} + 2>/dev/null || true
 log "built $out in $((SECONDS - start)) s"
 echo "$out"

@@ -69,4 +69,9 @@ set +e
 status=${PIPESTATUS[0]}
 set -e
 echo "guest tests: exit status $status after $((SECONDS - start)) s; reports in $reports" >&2
+# The totals over the reports, as one closing line.
+cat "$reports"/*/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>' | awk '
+  function attr(n,  m) { return match($0, n "=\"[0-9]+\"") ? substr($0, RSTART + length(n) + 2, RLENGTH - length(n) - 3) + 0 : 0 }
+  { t += attr("tests"); f += attr("failures") + attr("errors"); s += attr("skipped") }
+  END { printf "guest: %d passed, %d failed, %d skipped\n", t - f - s, f, s }'
 exit "$status"

@@ -10,7 +10,8 @@
 # The guest's console (kernel messages and the script's output) is streamed to stdout.
 # Exit status: the script's; 124 on timeout; 125 when the guest ended without one.
 # KVM is used only where it works: /dev/kvm, a vmx or svm CPU flag, and no kvm_pvm module
-# (a nested PVM host's KVM cannot run Debian's kernels); elsewhere qemu emulates (TCG).
+# (a nested PVM host's KVM cannot run Debian's kernels); elsewhere qemu emulates (TCG, one host
+# thread; ISOLA_GUEST_TCG_THREAD=multi gives each vCPU its own).
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 shares=()
@@ -46,7 +47,10 @@ args=(-M q35 -smp "$cpus" -m "$mem" -display none -monitor none -serial stdio -n
 if [ -e /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo && ! grep -q '^kvm_pvm ' /proc/modules 2>/dev/null; then
   args+=(-accel kvm -cpu host)
 else
-  args+=(-accel tcg,thread=multi -cpu max)
+  # One host thread for all vCPUs: with a thread per vCPU (thread=multi) JVMs in the guest died
+  # now and then of SIGILL or SIGSEGV in freshly patched JIT code (2 of ~100 JVMs in one run), as
+  # a vCPU ran a stale translation of code another vCPU had just rewritten.
+  args+=(-accel "tcg,thread=${ISOLA_GUEST_TCG_THREAD:-single}" -cpu max)
 fi
 {
   echo "set -e"

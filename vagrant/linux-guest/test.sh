@@ -65,7 +65,12 @@ trap 'rm -f "$script"' EXIT
 
 start=$SECONDS
 set +e
-"$here/run.sh" -s "$root" -s "$HOME/.m2:ro" "$script" | tee "$reports/console.log"
+# The local Maven repositories the class paths use (normally ~/.m2/repository), read-only.
+shares=(-s "$root")
+for r in $(cat */target/guest-cp.txt "$script" | tr ": '" '\n\n\n' | grep -o '^/.*/repository/' | sort -u); do
+  shares+=(-s "${r%/}:ro")
+done
+"$here/run.sh" "${shares[@]}" "$script" | tee "$reports/console.log"
 status=${PIPESTATUS[0]}
 set -e
 echo "guest tests: exit status $status after $((SECONDS - start)) s; reports in $reports" >&2

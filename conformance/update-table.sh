@@ -18,7 +18,7 @@ for d in "${dirs[@]}"; do
     cp "$d"/*.json docs/conformance/ 2>/dev/null || true
   fi
 done
-mvn -q -o install -DskipTests -pl api,conformance >/dev/null
+mvn -q -o install -DskipTests -pl api,conformance -am >/dev/null
 cp_file="$(mktemp)"
 mvn -q -o dependency:build-classpath -pl conformance -Dmdep.outputFile="$cp_file" >/dev/null
 java -cp "conformance/target/classes:$(cat "$cp_file")" isola.conformance.PlatformTable README.md docs/conformance

@@ -487,7 +487,18 @@ static int mode_join(int sock, int devnull, sigset_t *mask)
             return 125;
         }
     }
+    /*
+     * The cgroup namespace is joined by the child once it is in the sandbox's cgroups: on a cgroup2
+     * mounted with nsdelegate (systemd's default) a process may move only between cgroups under its
+     * own cgroup namespace's root, and clone3(CLONE_INTO_CGROUP) or a write to cgroup.procs from
+     * inside the sandbox's namespace would fail with ENOENT, the helper's own cgroup being outside it.
+     */
+    int cgroupns = -1;
     for (int i = 0; i < 7; i++) {
+        if (order[i].flag == CLONE_NEWCGROUP) {
+            cgroupns = fds[i];
+            continue;
+        }
         if (fds[i] >= 0 && setns(fds[i], order[i].flag) < 0) {
             isola_fail(sock, ISOLA_STEP_SETNS, errno, order[i].name, NULL);
             return 125;
@@ -515,10 +526,16 @@ static int mode_join(int sock, int devnull, sigset_t *mask)
         close(errp[0]);
         close(syncp[1]);
         await_placement(syncp[0]);
+        if (cgroupns >= 0 && setns(cgroupns, CLONE_NEWCGROUP) < 0) {
+            isola_fail(errp[1], ISOLA_STEP_SETNS, errno, "cgroup", NULL);
+            _exit(127);
+        }
         isola_exec_workload(errp[1], &req);
     }
     close(errp[1]);
     close(syncp[0]);
+    if (cgroupns >= 0)
+        close(cgroupns);
     if (place_in_cgroups(sock, w, syncp[1]) < 0) {
         kill(w, SIGKILL);
         waitpid(w, NULL, 0);

@@ -7,7 +7,9 @@
 # the machine has no network beyond the host.
 #
 # A box is a tarball of metadata.json + Vagrantfile + box.img; the root has no boot loader, so the
-# box also carries the kernel and initramfs and its Vagrantfile has libvirt boot them directly.
+# box also carries the kernel and initramfs and its Vagrantfile has libvirt boot them directly,
+# with systemd named as init (the initramfs checks /sbin/init inside its own root, and in the image
+# it is an absolute symbolic link to /lib/systemd/systemd).
 # Usage: vagrant/box/build-box.sh [--no-add]     (root; prints the box file)
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
@@ -51,16 +53,22 @@ Vagrant.configure("2") do |config|
   config.vm.provider :libvirt do |v|
     v.kernel = File.join(boot, "vmlinuz")
     v.initrd = File.join(boot, "initrd.img")
-    v.cmd_line = "$(cat "$img/cmdline")"
+    v.cmd_line = "$(cat "$img/cmdline") isola.init=/lib/systemd/systemd"
   end
 end
 EOF
   mkdir -p "$out"
   tar -C "$work" -chf - metadata.json Vagrantfile box.img vmlinuz initrd.img key manifest | cat >"$box.tmp"
   mv "$box.tmp" "$box"
-  ls -1t "$out"/*.box | tail -n +3 | xargs -r rm -f # keep the two newest
+  ls -1t "$out"/*.box | tail -n +3 | while read -r b; do rm -f "$b" "$b.json"; done # keep the two newest
 fi
 if [ "${1:-}" != --no-add ]; then
-  vagrant box add --force --name "$name" "$box" >&2
+  # Versioned by the box file's time: vagrant-libvirt names the volume it uploads the image to by
+  # box name and version, so a rebuilt box must not reuse an older version's volume.
+  version="1.0.$(date -u -r "$box" +%Y%m%d%H%M%S)"
+  printf '{"name": "%s", "versions": [{"version": "%s", "providers": [{"name": "libvirt", "url": "file://%s"}]}]}\n' \
+    "$name" "$version" "$box" >"$box.json"
+  vagrant box list | grep -q "^$name .*libvirt, $version)" || vagrant box add "$box.json" >&2
+  vagrant box prune --name "$name" --force --keep-active-boxes >/dev/null 2>&1 || true # needs a running libvirtd
 fi
 echo "$box"

@@ -28,6 +28,7 @@ chroot "$root" systemctl enable systemd-networkd ssh >/dev/null 2>&1
 # Host keys made at first boot, not shared by every machine made from the box.
 rm -f "$root"/etc/ssh/ssh_host_*
 mkdir -p "$root/etc/systemd/system/ssh.service.d"
-printf '[Service]\nExecStartPre=/usr/bin/ssh-keygen -A\n' >"$root/etc/systemd/system/ssh.service.d/hostkeys.conf"
-# The builder's busybox inittab is for its own test runs; the box boots systemd (/sbin/init).
+printf '[Service]\nExecStartPre=\nExecStartPre=/usr/bin/ssh-keygen -A\nExecStartPre=/usr/sbin/sshd -t\n' >"$root/etc/systemd/system/ssh.service.d/hostkeys.conf"
+# The builder's busybox inittab is for its own test runs; the box boots systemd (the box's kernel
+# command line names it with isola.init=, build-box.sh).
 chroot "$root" sh -c 'test -x /lib/systemd/systemd'

@@ -68,7 +68,7 @@ if [ "${1:-}" != --inner ] && [ "$uses_libvirt" = 1 ] && ! virsh -q -c qemu:///s
     virsh -q -c qemu:///system pool-start default >/dev/null
   fi
   set +e
-  ip netns exec "$netns" "$0" --inner "${oses[@]}"
+  ip netns exec "$netns" "$here/matrix.sh" --inner "${oses[@]}"
   status=$?
   exit $status
 fi
@@ -89,7 +89,9 @@ run_one() {
   fi
   t0=$SECONDS
   log "$os: vagrant up --provider=$p (provision.sh prepare)"
-  if ! vagrant up "$os" --provider="$p" 2>&1 | tee "reports/$os/up.log"; then
+  if [ "${ISOLA_MATRIX_KEEP:-0}" != 1 ]; then vagrant destroy -f "$os" >/dev/null 2>&1 || true; fi
+  # (progress bars are carriage-return redrawn lines: keep what follows the last one)
+  if ! vagrant up "$os" --provider="$p" 2>&1 | sed -u 's/.*\r//' | tee "reports/$os/up.log"; then
     result[$os]="not run: vagrant up failed (reports/$os/up.log)"
     return 1
   fi

@@ -26,7 +26,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 cache="${ISOLA_GUEST_CACHE:-/var/cache/isola-guest}"
 suite=bookworm
-packages="openjdk-17-jre-headless iproute2 nftables util-linux busybox-static procps kmod"
+packages="openjdk-17-jre-headless iproute2 nftables util-linux busybox-static procps kmod python3"
 extra="${ISOLA_GUEST_EXTRA_PACKAGES:-}"
 customize="${ISOLA_GUEST_CUSTOMIZE:-}"
 size="${ISOLA_GUEST_SIZE:-3G}"

@@ -21,6 +21,12 @@ for c in $(cat /sys/fs/cgroup/cgroup.controllers); do
 done
 hostname isola-guest
 ip link set lo up
+# The guest has no NIC (nothing may leave it); a dummy interface gives it the one non-loopback
+# address every real host has, which the bridge tests reach from their sandboxes.
+if modprobe dummy 2>/dev/null && ip link add eth0 type dummy; then
+  ip addr add 192.0.2.10/24 dev eth0
+  ip link set eth0 up
+fi
 if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 isola-run /run-share; then
   echo "isola-guest-init: no 9p share tagged isola-run: nothing to run" >/dev/console
   busybox poweroff -f

@@ -212,7 +212,7 @@ class CliRunIT {
 
     @Test
     void aBridgedHttpServerIsServedOnAPublishedHostPortAndLeavesNothing() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 (run-tests installs it)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 (run-tests installs it, on the host and in the guest image)");
         assumeTrue(Files.exists(Path.of("/usr/sbin/nft")), "nft (run-tests installs nftables)");
         int port = 18080;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(port)) {

@@ -62,5 +62,7 @@ public enum Capability {
     /** A user namespace mapping the caller to root or itself inside. */
     USER_NAMESPACE,
     /** A cgroup namespace. */
-    CGROUP_NAMESPACE
+    CGROUP_NAMESPACE,
+    /** Changing the limits of a live sandbox ({@link Sandbox#updateLimits(Limits)}). */
+    LIVE_LIMIT_UPDATE
 }

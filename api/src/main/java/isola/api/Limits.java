@@ -84,6 +84,33 @@ public record Limits(Long memoryBytes, Long memorySwapBytes, Double cpus, Intege
         }
     }
 
+    /**
+     * These limits with {@code changes} applied: each limit set there replaces this one's; a null
+     * field (an empty device list) keeps this one's. Device throttles are replaced per device.
+     *
+     * @param changes the limits to change
+     * @return the limits after the change, validated as a whole
+     * @throws SpecValidationException when the result is not valid (say, a memory limit above the
+     *     memory+swap limit)
+     */
+    public Limits with(Limits changes) {
+        java.util.Map<String, DeviceIo> devices = new java.util.LinkedHashMap<>();
+        for (DeviceIo d : deviceIo) {
+            devices.put(d.device(), d);
+        }
+        for (DeviceIo d : changes.deviceIo()) {
+            devices.put(d.device(), d);
+        }
+        return new Limits(pick(changes.memoryBytes, memoryBytes), pick(changes.memorySwapBytes, memorySwapBytes),
+                pick(changes.cpus, cpus), pick(changes.cpuWeight, cpuWeight), pick(changes.cpusetCpus, cpusetCpus),
+                pick(changes.cpusetMems, cpusetMems), pick(changes.pids, pids), pick(changes.ioWeight, ioWeight),
+                List.copyOf(devices.values()));
+    }
+
+    private static <T> T pick(T change, T current) {
+        return change != null ? change : current;
+    }
+
     /** @return whether any limit is set */
     public boolean any() {
         return memoryBytes != null || memorySwapBytes != null || cpus != null || cpuWeight != null

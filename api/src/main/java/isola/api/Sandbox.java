@@ -51,6 +51,30 @@ public interface Sandbox extends AutoCloseable {
     void kill(Signal signal);
 
     /**
+     * Changes the resource limits of the live sandbox, as {@code runc update} and {@code prctl -r}
+     * do. Every limit set in {@code changes} replaces the sandbox's current one; a null field (an
+     * empty device list) leaves that limit as it is. A memory+swap change must name the memory
+     * limit too, as {@link Limits} validates them together.
+     *
+     * <p>All or nothing: the whole request is checked against the backend and the sandbox before
+     * anything changes, and when applying one of the limits fails, the ones already applied are put
+     * back before the exception is thrown. A limit lower than what the sandbox uses now is the
+     * kernel's to enforce: memory is reclaimed or the workload is killed for it, as at creation.
+     *
+     * @param changes the limits to change
+     * @return the sandbox's limits after the change
+     * @throws UnsupportedCapabilityException when the backend cannot change one of them on a live
+     *     sandbox (for example a limit on a controller the sandbox was created without); nothing
+     *     is changed
+     * @throws IllegalStateException when the sandbox is closed
+     * @throws IsolationException when the host refused a value; nothing is changed
+     */
+    default Limits updateLimits(Limits changes) {
+        throw new UnsupportedCapabilityException(Capability.LIVE_LIMIT_UPDATE, backend(),
+                "this backend cannot change the limits of a live sandbox");
+    }
+
+    /**
      * Resource usage of the sandbox so far (all its processes together).
      *
      * @return the usage; fields the backend does not account here are null

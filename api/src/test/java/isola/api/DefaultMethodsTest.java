@@ -151,4 +151,13 @@ class DefaultMethodsTest {
         assertEquals(List.of(SandboxState.CREATED, SandboxState.RUNNING, SandboxState.STOPPED, SandboxState.CLOSED),
                 List.of(SandboxState.values()));
     }
+
+    @Test
+    void aBackendWithoutLiveUpdatesRefusesThemNamingTheCapability() {
+        FakeSandbox s = new FakeSandbox(SandboxSpec.builder().id("web1").build());
+        Limits change = new Limits(64L << 20, null, null, null, null, null, null, null, List.of());
+        UnsupportedCapabilityException e = thrown(UnsupportedCapabilityException.class, () -> s.updateLimits(change),
+                "live_limit_update is not supported by backend ", "cannot change the limits of a live sandbox");
+        assertEquals(Capability.LIVE_LIMIT_UPDATE, e.capability());
+    }
 }

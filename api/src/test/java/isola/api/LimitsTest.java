@@ -190,4 +190,25 @@ class LimitsTest {
         invalid(() -> new Limits.DeviceIo("/dev/vda", null, -5L), "/dev/vda", "positive", "-5");
         invalid(() -> new Limits.DeviceIo("/dev/vda", 10L, -7L), "/dev/vda", "positive", "-7");
     }
+
+    @Test
+    void withReplacesWhatTheChangeSetsAndKeepsTheRest() {
+        Limits current = new Limits(64L << 20, 128L << 20, 0.5, 200, "0", null, 32L, null,
+                List.of(new Limits.DeviceIo("/dev/sda", 1000L, null), new Limits.DeviceIo("/dev/sdb", null, 5L)));
+        Limits change = new Limits(null, null, 1.5, null, null, "0", 64L, 300,
+                List.of(new Limits.DeviceIo("/dev/sdb", 7L, null)));
+        Limits after = current.with(change);
+        assertEquals(new Limits(64L << 20, 128L << 20, 1.5, 200, "0", "0", 64L, 300,
+                List.of(new Limits.DeviceIo("/dev/sda", 1000L, null), new Limits.DeviceIo("/dev/sdb", 7L, null))),
+                after);
+        assertEquals(current, current.with(Limits.NONE));
+    }
+
+    @Test
+    void withValidatesTheResultAsAWhole() {
+        Limits current = memory(64L << 20, 128L << 20);
+        invalid(() -> current.with(memory(256L << 20, null)), "memory+swap limit " + (128L << 20),
+                "needs a memory limit no larger than it");
+        assertEquals(memory(256L << 20, 512L << 20), current.with(memory(256L << 20, 512L << 20)));
+    }
 }

@@ -438,6 +438,7 @@ class SandboxSpecTest {
                 .build();
         assertEquals(EnumSet.complementOf(EnumSet.of(Capability.HOST_ROOT, Capability.NETWORK_NONE,
                 Capability.NETWORK_HOST, Capability.NETWORK_JOIN, Capability.NETWORK_ADDRESSES,
-                Capability.USER_NAMESPACE, Capability.CGROUP_NAMESPACE)), s.requiredCapabilities());
+                Capability.USER_NAMESPACE, Capability.CGROUP_NAMESPACE, Capability.LIVE_LIMIT_UPDATE)),
+                s.requiredCapabilities());
     }
 }

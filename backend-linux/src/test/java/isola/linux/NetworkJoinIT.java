@@ -60,7 +60,10 @@ class NetworkJoinIT {
         String pod = id("pod");
         var backend = new LinuxBackend();
         try (Sandbox a = backend.create(SandboxSpec.builder().id(pod).build())) {
-            IsolatedProcess server = a.exec(cmd("busybox nc -l -p 9000"));
+            // the listener's input stays open (a FIFO held by the shell) until the client is done: busybox
+            // nc half-closes at end of input, and a client that sees that first quits before it sends
+            IsolatedProcess server = a.exec(cmd("mkfifo /tmp/in; busybox nc -l -p 9000 </tmp/in & exec 3>/tmp/in; "
+                    + "wait $!"));
             SandboxSpec joined = SandboxSpec.builder().id(id("member"))
                     .network(new NetworkSpec(NetworkMode.JOIN, List.of(), List.of(), pod)).build();
             try (Sandbox b = backend.create(joined)) {

@@ -129,6 +129,7 @@ public final class LinuxBackend implements IsolationBackend {
         Object[][] table = {{Capability.MEMORY_LIMIT, "memory"}, {Capability.MEMORY_SWAP_LIMIT, "memory"},
             {Capability.CPU_LIMIT, "cpu"}, {Capability.CPU_WEIGHT, "cpu"}, {Capability.CPUSET, "cpuset"},
             {Capability.PIDS_LIMIT, "pids"}, {Capability.IO_LIMIT, cgroups().find("blkio") != null ? "blkio" : "io"}};
+        boolean any = false;
         for (Object[] row : table) {
             Capability c = (Capability) row[0];
             String controller = (String) row[1];
@@ -137,6 +138,7 @@ public final class LinuxBackend implements IsolationBackend {
                 String refusal = delegation().refusal(v2, host().uid);
                 if (refusal == null) {
                     b.supports(c);
+                    any = true;
                 } else {
                     b.lacks(c, refusal);
                 }
@@ -145,7 +147,14 @@ public final class LinuxBackend implements IsolationBackend {
                         + "cgroup.controllers of the cgroup2 mount)");
             } else {
                 b.supports(c);
+                any = true;
             }
+        }
+        if (any) {
+            // per limit: a sandbox changes the limits whose cgroups it has (see LinuxSandbox.updateLimits)
+            b.supports(Capability.LIVE_LIMIT_UPDATE);
+        } else {
+            b.lacks(Capability.LIVE_LIMIT_UPDATE, "no cgroup controller is usable here, so no limit can be set");
         }
     }
 

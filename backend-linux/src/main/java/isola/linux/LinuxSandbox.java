@@ -48,6 +48,8 @@ final class LinuxSandbox implements Sandbox {
     /** Runs with the init's host pid after its namespaces exist and before the first workload starts. */
     private java.util.function.LongConsumer whileHeld;
     private boolean closed;
+    /** The limits in force: the spec's, as changed by {@link #updateLimits}. */
+    private isola.api.Limits limits;
 
     LinuxSandbox(LinuxBackend backend, SandboxSpec spec, boolean userNamespace, long cloneFlags, List<MountOp> mounts,
             isola.linux.cgroup.SandboxCgroups cgroups, SandboxLease lease, isola.linux.net.BridgeAttachment net) {
@@ -60,6 +62,7 @@ final class LinuxSandbox implements Sandbox {
         this.cloneFlags = cloneFlags;
         this.mounts = mounts;
         this.capMask = LinuxPrivileges.mask(spec.security().privileges());
+        this.limits = spec.limits();
     }
 
     /**
@@ -202,6 +205,27 @@ final class LinuxSandbox implements Sandbox {
     @Override
     public isola.api.SandboxStats stats() {
         return cgroups == null ? isola.api.SandboxStats.NONE : cgroups.stats();
+    }
+
+    /**
+     * Rewrites the changed limits in the sandbox's cgroups; the new values hold for the processes
+     * running now and those started later.
+     */
+    @Override
+    public synchronized isola.api.Limits updateLimits(isola.api.Limits changes) {
+        if (closed) {
+            throw new IsolationException("sandbox " + id() + " is closed");
+        }
+        if (!changes.any()) {
+            return limits;
+        }
+        if (cgroups == null) {
+            throw new isola.api.UnsupportedCapabilityException(isola.api.Capability.LIVE_LIMIT_UPDATE, "linux",
+                    "sandbox " + id() + " was created without limits, so it has no cgroups of its own; create it "
+                            + "with the limits to change (any values) to change them later");
+        }
+        limits = cgroups.update(limits, changes);
+        return limits;
     }
 
     @Override

@@ -4,10 +4,13 @@ package isola.linux;
 import static isola.linux.Sandboxes.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import isola.api.Capability;
 import isola.api.ExitStatus;
+import isola.api.IsolationException;
 import isola.api.IsolatedProcess;
 import isola.api.Isolation;
 import isola.api.Limits;
@@ -15,6 +18,7 @@ import isola.api.ProcessSpec;
 import isola.api.Sandbox;
 import isola.api.SandboxSpec;
 import isola.api.SandboxStats;
+import isola.api.UnsupportedCapabilityException;
 import isola.linux.cgroup.CgroupMounts;
 import java.io.File;
 import java.lang.ProcessBuilder.Redirect;
@@ -67,7 +71,7 @@ class CgroupIT {
 
     private static List<Path> leftovers() throws Exception {
         List<Path> out = new ArrayList<>();
-        for (String c : new String[] {"memory", "pids", "cpu", "cpuacct", "freezer"}) {
+        for (String c : new String[] {"memory", "pids", "cpu", "cpuacct", "freezer", "cpuset"}) {
             CgroupMounts.Location l = mounts.find(c);
             Path parent = l == null ? null : l.mount().resolve("isola");
             if (parent != null && Files.isDirectory(parent)) {
@@ -248,5 +252,40 @@ class CgroupIT {
                 }
             }
         }
+    }
+
+    @Test
+    void liveChangesHoldForTheNextProcessesAndAFailedOneChangesNothing() throws Exception {
+        // one 100 MiB buffer: killed under 64 MiB, fine under 256 MiB
+        ProcessSpec hog = ProcessSpec.builder("sh", "-c", "exec dd if=/dev/zero of=/dev/null bs=100M count=1")
+                .stdin(Redirect.from(new File("/dev/null"))).build();
+        try (Sandbox s = Isolation.backend("linux").create(spec(new Limits(64L << 20, null, null, null, "0", null, 64L,
+                null, List.of())).build())) {
+            ExitStatus before = Sandboxes.capture(s.exec(hog)).status();
+            assertTrue(before.oomKilled(), "killed under 64 MiB: " + before);
+            // on v1 memory+swap is 64 MiB too, so raising the limit past it must raise memsw first
+            Limits now = s.updateLimits(new Limits(256L << 20, null, null, null, null, null, null, null, List.of()));
+            assertEquals(new Limits(256L << 20, null, null, null, "0", null, 64L, null, List.of()), now);
+            var after = Sandboxes.capture(s.exec(hog));
+            assertEquals(0, after.status().exitCode(), "fine under 256 MiB: " + after.status() + after.err());
+            assertTrue(!after.status().oomKilled());
+
+            // memory is written first, then the kernel refuses CPU 1000: memory is put back
+            IsolationException e = assertThrows(IsolationException.class, () -> s.updateLimits(new Limits(32L << 20,
+                    null, null, null, "1000", null, null, null, List.of())));
+            assertTrue(e.getMessage().contains("cpuset.cpus"), e.getMessage());
+            var again = Sandboxes.capture(s.exec(hog));
+            assertEquals(0, again.status().exitCode(), "the failed change left 256 MiB: " + again.status() + again.err());
+
+            UnsupportedCapabilityException noCpu = assertThrows(UnsupportedCapabilityException.class,
+                    () -> s.updateLimits(new Limits(null, null, 0.5, null, null, null, null, null, List.of())));
+            assertEquals(Capability.CPU_LIMIT, noCpu.capability(), noCpu.getMessage());
+        }
+        try (Sandbox s = Isolation.backend("linux").create(spec(Limits.NONE).build())) {
+            UnsupportedCapabilityException none = assertThrows(UnsupportedCapabilityException.class,
+                    () -> s.updateLimits(new Limits(null, null, null, null, null, null, 10L, null, List.of())));
+            assertEquals(Capability.LIVE_LIMIT_UPDATE, none.capability(), none.getMessage());
+        }
+        assertEquals(List.of(), leftovers());
     }
 }

@@ -172,6 +172,13 @@ public abstract class ConformanceSuite {
     /** Runs one process in a new sandbox and closes it. */
     protected Run run(SandboxSpec spec, ProcessSpec ps) {
         try (Sandbox s = backend().create(spec)) {
+            return run(s, ps);
+        }
+    }
+
+    /** Runs one process in a live sandbox and waits for it. */
+    protected Run run(Sandbox s, ProcessSpec ps) {
+        try {
             IsolatedProcess p = s.exec(ps);
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
@@ -183,9 +190,13 @@ public abstract class ConformanceSuite {
         }
     }
 
+    private static ProcessSpec shell(String script) {
+        return ProcessSpec.builder("/bin/sh", "-c", script).stdin(Redirect.from(new File("/dev/null"))).build();
+    }
+
     /** Runs {@code sh -c script} in a new sandbox. */
     protected Run sh(SandboxSpec spec, String script) {
-        return run(spec, ProcessSpec.builder("/bin/sh", "-c", script).stdin(Redirect.from(new File("/dev/null"))).build());
+        return run(spec, shell(script));
     }
 
     /** Runs the probe in a new sandbox and returns what it saw. */
@@ -411,6 +422,31 @@ public abstract class ConformanceSuite {
         }
         Run r = sh(s, "i=0; while [ $i -lt 40 ]; do sleep 3 & i=$((i+1)); done 2>/dev/null; wait");
         assertTrue(r.status().pidsLimitHit(), "pids verdict: " + r.status());
+    }
+
+    @Test
+    @Covers(Capability.LIVE_LIMIT_UPDATE)
+    void aLiveSandboxsLimitsChangeForItsNextProcesses() {
+        SandboxSpec s = spec().limits(new Limits(null, null, null, null, null, null, 16L, null, List.of())).build();
+        if (!supportedOrFailsClosed(s)) {
+            return;
+        }
+        Limits more = new Limits(null, null, null, null, null, null, 256L, null, List.of());
+        try (Sandbox box = backend().create(s)) {
+            if (!backend().capabilities().supports(Capability.LIVE_LIMIT_UPDATE)) {
+                UnsupportedCapabilityException e = assertThrows(UnsupportedCapabilityException.class,
+                        () -> box.updateLimits(more), "a backend without live updates must refuse them");
+                assertEquals(Capability.LIVE_LIMIT_UPDATE, e.capability(), e.getMessage());
+                ConformanceRecorder.failedClosed(Set.of(Capability.LIVE_LIMIT_UPDATE));
+                return;
+            }
+            String forty = "i=0; while [ $i -lt 40 ]; do sleep 1 & i=$((i+1)); done 2>/dev/null; wait";
+            assertTrue(run(box, shell(forty)).status().pidsLimitHit(), "16 processes at most at first");
+            assertEquals(256L, box.updateLimits(more).pids(), "the limits in force are returned");
+            Run after = run(box, shell(forty));
+            assertFalse(after.status().pidsLimitHit(), "40 fit after the change: " + after.status() + after.err());
+            assertEquals(0, after.status().exitCode(), after.err());
+        }
     }
 
     @Test

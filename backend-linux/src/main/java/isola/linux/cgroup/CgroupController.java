@@ -12,6 +12,12 @@ interface CgroupController {
     /** @param l the limits @return whether they need this controller */
     boolean wanted(Limits l);
 
-    /** @param dir the sandbox's cgroup directory for this controller @param l the limits */
-    void apply(Path dir, Limits l);
+    /**
+     * Writes the limits this controller holds; a null field is left as it is.
+     *
+     * @param dir the sandbox's cgroup directory for this controller
+     * @param l the limits
+     * @param out where the writes go: straight to the files, or through a journal that can undo them
+     */
+    void apply(Path dir, Limits l, CgroupFiles.Writer out);
 }

@@ -20,13 +20,13 @@ final class CgroupCpuset implements CgroupController {
     }
 
     @Override
-    public void apply(Path dir, Limits l) {
+    public void apply(Path dir, Limits l, CgroupFiles.Writer out) {
         inherit(dir);
         if (l.cpusetCpus() != null) {
-            CgroupFiles.write(dir, "cpuset.cpus", l.cpusetCpus());
+            out.write(dir, "cpuset.cpus", l.cpusetCpus());
         }
         if (l.cpusetMems() != null) {
-            CgroupFiles.write(dir, "cpuset.mems", l.cpusetMems());
+            out.write(dir, "cpuset.mems", l.cpusetMems());
         }
     }
 

@@ -14,6 +14,58 @@ final class CgroupFiles {
     private CgroupFiles() {
     }
 
+    /** Where a controller's writes go. */
+    @FunctionalInterface
+    interface Writer {
+        /** @param dir the cgroup @param file the control file @param value what to write */
+        void write(Path dir, String file, String value);
+    }
+
+    /**
+     * Writes that remember what each replaced, so that a change failing half-way can be put back:
+     * {@link #undo} writes the old values in reverse order (which also keeps v1's limit &lt;= memsw at
+     * every step). For a per-device file the old value is that device's line, or the "no throttle"
+     * entry when it had none.
+     */
+    static final class Journal implements Writer {
+        private final java.util.Deque<String[]> done = new java.util.ArrayDeque<>();
+
+        @Override
+        public void write(Path dir, String file, String value) {
+            String before = previous(dir, file, value);
+            CgroupFiles.write(dir, file, value);
+            done.push(new String[] {dir.toString(), file, before});
+        }
+
+        /** Puts every written file back, newest first; a failure to do so is added to {@code cause}. */
+        void undo(RuntimeException cause) {
+            while (!done.isEmpty()) {
+                String[] w = done.pop();
+                try {
+                    CgroupFiles.write(Path.of(w[0]), w[1], w[2]);
+                } catch (RuntimeException e) {
+                    cause.addSuppressed(e);
+                }
+            }
+        }
+
+        private static String previous(Path dir, String file, String value) {
+            String text = read(dir, file);
+            if (text == null) {
+                throw new IsolationException("cannot read " + dir.resolve(file) + " to remember its value");
+            }
+            boolean perDevice = file.equals("io.max") || file.startsWith("blkio.throttle.");
+            if (!perDevice) {
+                // io.weight reads "default N" and per-device lines: the default line is what was written
+                return file.equals("io.weight") ? text.lines().filter(x -> x.startsWith("default ")).findFirst()
+                        .orElse("default 100") : text;
+            }
+            String device = value.split(" ", 2)[0];
+            return text.lines().filter(x -> x.startsWith(device + " ")).findFirst()
+                    .orElse(file.equals("io.max") ? device + " rbps=max wbps=max riops=max wiops=max" : device + " 0");
+        }
+    }
+
     static void write(Path dir, String file, String value) {
         Path p = dir.resolve(file);
         try {

@@ -17,7 +17,7 @@ final class CgroupPids implements CgroupController {
     }
 
     @Override
-    public void apply(Path dir, Limits l) {
-        CgroupFiles.write(dir, "pids.max", Long.toString(l.pids()));
+    public void apply(Path dir, Limits l, CgroupFiles.Writer out) {
+        out.write(dir, "pids.max", Long.toString(l.pids()));
     }
 }

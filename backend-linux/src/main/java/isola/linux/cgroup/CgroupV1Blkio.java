@@ -17,23 +17,20 @@ final class CgroupV1Blkio implements CgroupController {
     }
 
     @Override
-    public void apply(Path dir, Limits l) {
+    public void apply(Path dir, Limits l, CgroupFiles.Writer out) {
         if (l.ioWeight() != null) {
             if (CgroupFiles.read(dir, "blkio.weight") == null) {
                 throw new isola.api.UnsupportedCapabilityException(isola.api.Capability.IO_LIMIT, "linux",
                         "this kernel's v1 blkio controller has no blkio.weight (no BFQ weight support); use --device-read-bps");
             }
             // v1 weight is 10..1000, v2 is 1..10000
-            CgroupFiles.write(dir, "blkio.weight", Long.toString(Math.max(10, Math.min(1000, l.ioWeight() / 10))));
+            out.write(dir, "blkio.weight", Long.toString(Math.max(10, Math.min(1000, l.ioWeight() / 10))));
         }
         for (Limits.DeviceIo d : l.deviceIo()) {
             String dev = CgroupFiles.deviceNumber(d.device());
-            if (d.readBps() != null) {
-                CgroupFiles.write(dir, "blkio.throttle.read_bps_device", dev + " " + d.readBps());
-            }
-            if (d.writeBps() != null) {
-                CgroupFiles.write(dir, "blkio.throttle.write_bps_device", dev + " " + d.writeBps());
-            }
+            // 0 removes a throttle: a device's entry is the whole truth for it, also when it replaces a live one
+            out.write(dir, "blkio.throttle.read_bps_device", dev + " " + (d.readBps() != null ? d.readBps() : 0));
+            out.write(dir, "blkio.throttle.write_bps_device", dev + " " + (d.writeBps() != null ? d.writeBps() : 0));
         }
     }
 }

@@ -19,13 +19,13 @@ final class CgroupV1Cpu implements CgroupController {
     }
 
     @Override
-    public void apply(Path dir, Limits l) {
+    public void apply(Path dir, Limits l, CgroupFiles.Writer out) {
         if (l.cpus() != null) {
-            CgroupFiles.write(dir, "cpu.cfs_period_us", Long.toString(PERIOD_US));
-            CgroupFiles.write(dir, "cpu.cfs_quota_us", Long.toString(quota(l.cpus())));
+            out.write(dir, "cpu.cfs_period_us", Long.toString(PERIOD_US));
+            out.write(dir, "cpu.cfs_quota_us", Long.toString(quota(l.cpus())));
         }
         if (l.cpuWeight() != null) {
-            CgroupFiles.write(dir, "cpu.shares", Long.toString(shares(l.cpuWeight())));
+            out.write(dir, "cpu.shares", Long.toString(shares(l.cpuWeight())));
         }
     }
 

@@ -17,12 +17,12 @@ final class CgroupV2Cpu implements CgroupController {
     }
 
     @Override
-    public void apply(Path dir, Limits l) {
+    public void apply(Path dir, Limits l, CgroupFiles.Writer out) {
         if (l.cpus() != null) {
-            CgroupFiles.write(dir, "cpu.max", CgroupV1Cpu.quota(l.cpus()) + " " + CgroupV1Cpu.PERIOD_US);
+            out.write(dir, "cpu.max", CgroupV1Cpu.quota(l.cpus()) + " " + CgroupV1Cpu.PERIOD_US);
         }
         if (l.cpuWeight() != null) {
-            CgroupFiles.write(dir, "cpu.weight", Integer.toString(l.cpuWeight()));
+            out.write(dir, "cpu.weight", Integer.toString(l.cpuWeight()));
         }
     }
 }

@@ -17,19 +17,18 @@ final class CgroupV2Io implements CgroupController {
     }
 
     @Override
-    public void apply(Path dir, Limits l) {
+    public void apply(Path dir, Limits l, CgroupFiles.Writer out) {
         if (l.ioWeight() != null) {
-            CgroupFiles.write(dir, "io.weight", "default " + l.ioWeight());
+            out.write(dir, "io.weight", "default " + l.ioWeight());
         }
         for (Limits.DeviceIo d : l.deviceIo()) {
-            StringBuilder v = new StringBuilder(CgroupFiles.deviceNumber(d.device()));
-            if (d.readBps() != null) {
-                v.append(" rbps=").append(d.readBps());
-            }
-            if (d.writeBps() != null) {
-                v.append(" wbps=").append(d.writeBps());
-            }
-            CgroupFiles.write(dir, "io.max", v.toString());
+            // "max" removes a throttle: a device's entry is the whole truth for it, also when it replaces a live one
+            out.write(dir, "io.max", CgroupFiles.deviceNumber(d.device()) + " rbps=" + rate(d.readBps()) + " wbps="
+                    + rate(d.writeBps()));
         }
+    }
+
+    private static String rate(Long bps) {
+        return bps == null ? "max" : Long.toString(bps);
     }
 }

@@ -18,11 +18,11 @@ final class CgroupV2Memory implements CgroupController {
     }
 
     @Override
-    public void apply(Path dir, Limits l) {
-        CgroupFiles.write(dir, "memory.max", Long.toString(l.memoryBytes()));
+    public void apply(Path dir, Limits l, CgroupFiles.Writer out) {
+        out.write(dir, "memory.max", Long.toString(l.memoryBytes()));
         long swap = l.memorySwapBytes() != null ? l.memorySwapBytes() - l.memoryBytes() : 0;
         if (Files.exists(dir.resolve("memory.swap.max"))) {
-            CgroupFiles.write(dir, "memory.swap.max", Long.toString(swap));
+            out.write(dir, "memory.swap.max", Long.toString(swap));
         } else if (l.memorySwapBytes() != null) {
             throw new isola.api.UnsupportedCapabilityException(isola.api.Capability.MEMORY_SWAP_LIMIT, "linux",
                     "this kernel does not account swap (memory.swap.max missing)");

@@ -118,7 +118,7 @@ public final class SandboxCgroups {
             for (Map.Entry<String, Path> e : dirs.entrySet()) {
                 for (CgroupController c : controllers(want.get(e.getKey()).v2(), e.getKey())) {
                     if (c.wanted(l)) {
-                        c.apply(e.getValue(), l);
+                        c.apply(e.getValue(), l, CgroupFiles::write);
                     }
                 }
             }
@@ -195,6 +195,45 @@ public final class SandboxCgroups {
         } catch (IOException e) {
             throw new IsolationException("cannot create cgroup " + dir + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Changes the limits of the live sandbox: writes what {@code changes} sets, and when a write fails
+     * puts every file written back before throwing.
+     *
+     * @param current the limits in force
+     * @param changes what to change (null fields stay)
+     * @return the limits in force afterwards
+     * @throws UnsupportedCapabilityException when a change needs a controller this sandbox has no
+     *     cgroup in (nothing is written)
+     */
+    public Limits update(Limits current, Limits changes) {
+        Limits after = current.with(changes);
+        Limits scope = new Limits(changes.memoryBytes(), changes.memoryBytes() != null ? after.memorySwapBytes() : null,
+                changes.cpus(), changes.cpuWeight(), changes.cpusetCpus(), changes.cpusetMems(), changes.pids(),
+                changes.ioWeight(), changes.deviceIo());
+        Map<String, CgroupMounts.Location> want = needed(mounts, scope);
+        for (Map.Entry<String, CgroupMounts.Location> e : want.entrySet()) {
+            if (!dirs.containsKey(e.getKey())) {
+                throw new UnsupportedCapabilityException(capabilityOf(e.getKey()), "linux", "the sandbox has no "
+                        + e.getKey() + " cgroup: its limits at creation needed none. Create it with a " + e.getKey()
+                        + " limit (any value) to change that limit later");
+            }
+        }
+        CgroupFiles.Journal journal = new CgroupFiles.Journal();
+        try {
+            for (Map.Entry<String, CgroupMounts.Location> e : want.entrySet()) {
+                for (CgroupController c : controllers(e.getValue().v2(), e.getKey())) {
+                    if (c.wanted(scope)) {
+                        c.apply(dirs.get(e.getKey()), scope, journal);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            journal.undo(e);
+            throw e;
+        }
+        return after;
     }
 
     /** @return the cgroup.procs files the helper writes the workload's pid to */

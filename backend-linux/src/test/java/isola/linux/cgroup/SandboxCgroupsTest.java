@@ -131,4 +131,94 @@ class SandboxCgroupsTest {
         assertEquals(1000, CgroupV1Cpu.quota(0.001), "the kernel's minimum quota is 1 ms");
         assertEquals(250000, CgroupV1Cpu.quota(2.5));
     }
+
+    /** A v2 sandbox with memory, pids and io, its control files holding what the kernel starts them with. */
+    private SandboxCgroups v2Box(Path box) throws Exception {
+        Path root = box.getParent().getParent();
+        CgroupFakeTree.write(root.resolve("cgroup.controllers"), "cpuset cpu io memory pids\n");
+        CgroupFakeTree.write(root.resolve("cgroup.subtree_control"), "");
+        CgroupFakeTree.write(root.resolve("isola/cgroup.subtree_control"), "");
+        CgroupFakeTree.write(box.resolve("memory.max"), "max\n");
+        CgroupFakeTree.write(box.resolve("memory.swap.max"), "max\n");
+        CgroupFakeTree.write(box.resolve("pids.max"), "max\n");
+        CgroupFakeTree.write(box.resolve("io.weight"), "default 100\n");
+        CgroupFakeTree.write(box.resolve("io.max"), "");
+        CgroupFakeTree.write(box.resolve("cgroup.procs"), "");
+        CgroupMounts m = CgroupMounts.parse(CgroupFakeTree.unifiedMountinfo(), fs);
+        return SandboxCgroups.create(m, "isola", "box", new Limits(64L << 20, null, null, null, null, null, 32L, 100,
+                List.of()), recorded::addAll);
+    }
+
+    @Test
+    void anUpdateRewritesOnlyWhatItChangesAndReturnsTheLimitsInForce() throws Exception {
+        Path box = fs.resolve("sys/fs/cgroup/isola/box");
+        SandboxCgroups cg = v2Box(box);
+        Limits current = new Limits(64L << 20, null, null, null, null, null, 32L, 100, List.of());
+        Files.writeString(box.resolve("io.weight"), "default 100\n");
+        Limits after = cg.update(current, new Limits(null, null, null, null, null, null, 64L, null,
+                List.of(new Limits.DeviceIo("/dev/null", 1000L, null))));
+        assertEquals(new Limits(64L << 20, null, null, null, null, null, 64L, 100,
+                List.of(new Limits.DeviceIo("/dev/null", 1000L, null))), after);
+        assertEquals("64", Files.readString(box.resolve("pids.max")));
+        assertEquals("1:3 rbps=1000 wbps=max", Files.readString(box.resolve("io.max")),
+                "a device's entry is the whole truth for it: an unset rate is max");
+        assertEquals("67108864", Files.readString(box.resolve("memory.max")), "memory was not asked to change");
+        cg.update(after, new Limits(128L << 20, 192L << 20, null, null, null, null, null, null, List.of()));
+        assertEquals("134217728", Files.readString(box.resolve("memory.max")));
+        assertEquals("67108864", Files.readString(box.resolve("memory.swap.max")));
+    }
+
+    @Test
+    void aWriteFailingHalfWayPutsBackEveryFileAlreadyWritten() throws Exception {
+        Path box = fs.resolve("sys/fs/cgroup/isola/box");
+        SandboxCgroups cg = v2Box(box);
+        Limits current = new Limits(64L << 20, null, null, null, null, null, 32L, 100, List.of());
+        Files.writeString(box.resolve("io.max"), "1:3 rbps=5 wbps=max riops=max wiops=max\n");
+        // the kernel refuses io.weight (here: the file is a directory, so the write fails)
+        Files.delete(box.resolve("io.weight"));
+        Files.createDirectory(box.resolve("io.weight"));
+        Files.writeString(box.resolve("io.weight/x"), "");
+        Limits change = new Limits(16L << 20, null, null, null, null, null, 8L, 300,
+                List.of(new Limits.DeviceIo("/dev/null", null, 7L)));
+        isola.api.IsolationException e = assertThrows(isola.api.IsolationException.class, () -> cg.update(current, change));
+        assertTrue(e.getMessage().contains("io.weight"), e.getMessage());
+        assertEquals("67108864", Files.readString(box.resolve("memory.max")), "memory put back");
+        assertEquals("0", Files.readString(box.resolve("memory.swap.max")), "swap put back as it was");
+        assertEquals("32", Files.readString(box.resolve("pids.max")), "pids put back");
+        assertEquals("1:3 rbps=5 wbps=max riops=max wiops=max", Files.readString(box.resolve("io.max")).strip(),
+                "the device's line is as it was");
+    }
+
+    @Test
+    void aChangeNeedingACgroupTheSandboxLacksFailsClosedAndWritesNothing() throws Exception {
+        Path box = fs.resolve("sys/fs/cgroup/isola/box");
+        SandboxCgroups cg = v2Box(box);
+        Limits current = new Limits(64L << 20, null, null, null, null, null, 32L, 100, List.of());
+        UnsupportedCapabilityException e = assertThrows(UnsupportedCapabilityException.class,
+                () -> cg.update(current, new Limits(null, null, 0.5, null, null, null, 8L, null, List.of())));
+        assertEquals(Capability.CPU_LIMIT, e.capability());
+        assertTrue(e.getMessage().contains("the sandbox has no cpu cgroup: its limits at creation needed none. "
+                + "Create it with a cpu limit (any value) to change that limit later"), e.getMessage());
+        assertEquals("32", Files.readString(box.resolve("pids.max")), "nothing written");
+    }
+
+    @Test
+    void theJournalPutsBackADevicesLineOrItsNoThrottleEntryNewestFirst() throws Exception {
+        Path dir = fs.resolve("cg");
+        CgroupFakeTree.write(dir.resolve("io.max"), "8:0 rbps=5 wbps=max riops=max wiops=max\n");
+        CgroupFakeTree.write(dir.resolve("blkio.throttle.read_bps_device"), "");
+        CgroupFakeTree.write(dir.resolve("pids.max"), "max\n");
+        CgroupFiles.Journal j = new CgroupFiles.Journal();
+        j.write(dir, "pids.max", "10");
+        j.write(dir, "pids.max", "20");
+        j.write(dir, "io.max", "8:0 rbps=9 wbps=max");
+        j.write(dir, "blkio.throttle.read_bps_device", "8:16 100");
+        RuntimeException cause = new RuntimeException("later write failed");
+        j.undo(cause);
+        assertEquals("max", Files.readString(dir.resolve("pids.max")), "the oldest value wins: newest undone first");
+        assertEquals("8:0 rbps=5 wbps=max riops=max wiops=max", Files.readString(dir.resolve("io.max")));
+        assertEquals("8:16 0", Files.readString(dir.resolve("blkio.throttle.read_bps_device")),
+                "a device without a throttle before gets the entry that removes one");
+        assertEquals(0, cause.getSuppressed().length);
+    }
 }

@@ -66,8 +66,8 @@ public interface Sandbox extends AutoCloseable {
      * @throws UnsupportedCapabilityException when the backend cannot change one of them on a live
      *     sandbox (for example a limit on a controller the sandbox was created without); nothing
      *     is changed
-     * @throws IllegalStateException when the sandbox is closed
-     * @throws IsolationException when the host refused a value; nothing is changed
+     * @throws IsolationException when the sandbox is closed, or the host refused a value; nothing
+     *     is changed
      */
     default Limits updateLimits(Limits changes) {
         throw new UnsupportedCapabilityException(Capability.LIVE_LIMIT_UPDATE, backend(),

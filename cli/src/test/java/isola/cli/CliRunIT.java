@@ -228,7 +228,9 @@ class CliRunIT {
         try {
             int status = -1;
             String body = "";
-            for (int i = 0; i < 200 && status != 200; i++) {
+            // a deadline, not a count: in the emulated guest the JVM and python3 take many seconds to start
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (status != 200 && System.nanoTime() < deadline) {
                 try {
                     var c = (java.net.HttpURLConnection) new java.net.URL("http://127.0.0.1:" + port + "/").openConnection();
                     c.setConnectTimeout(1000);

@@ -93,10 +93,11 @@ public final class SandboxCgroups {
     public static SandboxCgroups create(CgroupMounts mounts, String parent, String id, Limits l,
             java.util.function.Consumer<List<Path>> record) {
         Map<String, CgroupMounts.Location> want = new LinkedHashMap<>(needed(mounts, l));
-        // memory and pids for the verdicts, cpuacct for CPU time, freezer to kill stragglers on v1
-        for (String extra : new String[] {"memory", "pids", "cpuacct", "freezer"}) {
+        // memory and pids for the verdicts, cpuacct for CPU time. No freezer: every sandbox has its own
+        // PID namespace, and when its init dies the kernel kills everything in it, forks included.
+        for (String extra : new String[] {"memory", "pids", "cpuacct"}) {
             CgroupMounts.Location loc = mounts.find(extra);
-            if (loc != null && !want.containsKey(extra) && !(extra.equals("freezer") && loc.v2())) {
+            if (loc != null && !want.containsKey(extra)) {
                 want.put(extra, loc);
             }
         }

@@ -178,7 +178,8 @@ public final class SolarisZonesBackend implements IsolationBackend {
         b.supports(Capability.PID_ISOLATION, Capability.HOSTNAME, Capability.IPC_ISOLATION, Capability.MOUNT_ISOLATION,
                 Capability.BIND_MOUNT, Capability.TMPFS, Capability.NETWORK_NONE, Capability.NETWORK_ADDRESSES,
                 Capability.MEMORY_LIMIT, Capability.MEMORY_SWAP_LIMIT, Capability.CPU_LIMIT, Capability.PIDS_LIMIT,
-                Capability.USER_SWITCH, Capability.RLIMITS, Capability.NO_NEW_PRIVILEGES);
+                Capability.USER_SWITCH, Capability.RLIMITS, Capability.NO_NEW_PRIVILEGES,
+                Capability.LIVE_LIMIT_UPDATE);
         String brand = h.defaultBrand();
         if (brand != null && (brand.equals("sparse") || brand.equals("solaris")) && h.brands().contains(brand)) {
             b.supports(Capability.HOST_ROOT);

@@ -24,11 +24,14 @@ final class ZonesSandbox implements Sandbox {
     private final SolarisZone zone;
     private final List<ZoneProcess> processes = new ArrayList<>();
     private boolean closed;
+    /** The limits in force: the spec's, as changed by {@link #updateLimits}. */
+    private isola.api.Limits limits;
 
     ZonesSandbox(SolarisZonesBackend backend, SandboxSpec spec, SolarisZone zone) {
         this.backend = backend;
         this.spec = spec;
         this.zone = zone;
+        this.limits = spec.limits();
     }
 
     SolarisZone zone() {
@@ -70,6 +73,23 @@ final class ZonesSandbox implements Sandbox {
         ZoneProcess p = ZoneProcess.start(backend.zlogin(), zone.name(), ps, spec.security().noNewPrivileges(), backend.host());
         processes.add(p);
         return p;
+    }
+
+    /**
+     * Changes the zone's limits live ({@link ZoneLiveLimits}): rcapadm for the physical memory cap,
+     * prctl -r for the resource controls the zone was configured with.
+     */
+    @Override
+    public synchronized isola.api.Limits updateLimits(isola.api.Limits changes) {
+        if (closed) {
+            throw new IsolationException("sandbox " + id() + " is closed");
+        }
+        backend.capabilities().require(SolarisZonesBackend.NAME, java.util.Set.of(isola.api.Capability.LIVE_LIMIT_UPDATE));
+        List<ZoneLiveLimits.Step> steps = ZoneLiveLimits.plan(zone.name(), limits, changes, backend.facts(),
+                spec.solaris().dedicatedCpus());
+        ZoneLiveLimits.apply(backend.host(), steps);
+        limits = limits.with(changes);
+        return limits;
     }
 
     /** Signals the processes isola started (not the zone's own services, which halt stops at close). */

@@ -165,6 +165,80 @@ class SolarisZonesBackendTest {
         assertEquals(SandboxState.CREATED, s.state());
     }
 
+    private List<String> liveCommands() {
+        return host.actions().stream().filter(l -> l.startsWith("/usr/bin/prctl") || l.startsWith("/usr/sbin/rcapadm"))
+                .toList();
+    }
+
+    private Sandbox limited(String id) {
+        host.extra.put("/usr/bin/prctl", a -> FakeZonesHost.ok(a, ""));
+        host.extra.put("/usr/sbin/rcapadm", a -> FakeZonesHost.ok(a, ""));
+        return backend.create(SandboxSpec.builder().id(id)
+                .limits(new Limits(512L << 20, 1L << 30, 1.5, null, null, null, 100L, null, List.of())).build());
+    }
+
+    @Test
+    void liveChangesAreRcapadmAndPrctlReplacingTheConfiguredValues() {
+        Sandbox s = limited("live");
+        Limits after = s.updateLimits(new Limits(1L << 30, 2L << 30, 0.5, null, null, null, 200L, null, List.of()));
+        assertEquals(new Limits(1L << 30, 2L << 30, 0.5, null, null, null, 200L, null, List.of()), after);
+        assertEquals(List.of(
+                "/usr/sbin/rcapadm -z isola-live -m 1G",
+                "/usr/bin/prctl -n zone.max-swap -t privileged -v 2147483648 -r -i zone isola-live",
+                "/usr/bin/prctl -n zone.cpu-cap -t privileged -v 50 -r -i zone isola-live",
+                "/usr/bin/prctl -n zone.max-processes -t privileged -v 200 -r -i zone isola-live",
+                "/usr/bin/prctl -n zone.max-lwps -t privileged -v 200 -r -i zone isola-live"), liveCommands());
+        host.log.clear();
+        s.updateLimits(new Limits(null, null, null, null, null, null, 300L, null, List.of()));
+        assertEquals(List.of(
+                "/usr/bin/prctl -n zone.max-processes -t privileged -v 300 -r -i zone isola-live",
+                "/usr/bin/prctl -n zone.max-lwps -t privileged -v 300 -r -i zone isola-live"), liveCommands(),
+                "only what changes; the next change starts from the limits in force");
+        s.close();
+        var e = assertThrows(IsolationException.class,
+                () -> s.updateLimits(new Limits(null, null, null, null, null, null, 5L, null, List.of())));
+        assertEquals("sandbox live is closed", e.getMessage());
+    }
+
+    @Test
+    void aLiveChangeFailingHalfWayPutsBackWhatItChanged() {
+        Sandbox s = limited("half");
+        host.log.clear();
+        host.failOn("/usr/bin/prctl -n zone.max-lwps");
+        var e = assertThrows(IsolationException.class,
+                () -> s.updateLimits(new Limits(1L << 30, null, null, null, null, null, 200L, null, List.of())));
+        assertTrue(e.getMessage().startsWith("changing the zone's limits failed, the ones already changed were put back: "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("injected failure"), e.getMessage());
+        assertEquals(List.of(
+                "/usr/sbin/rcapadm -z isola-half -m 1G",
+                "/usr/bin/prctl -n zone.max-processes -t privileged -v 200 -r -i zone isola-half",
+                "/usr/bin/prctl -n zone.max-lwps -t privileged -v 200 -r -i zone isola-half",
+                "/usr/bin/prctl -n zone.max-processes -t privileged -v 100 -r -i zone isola-half",
+                "/usr/sbin/rcapadm -z isola-half -m 512M"), liveCommands());
+        host.log.clear();
+        s.updateLimits(new Limits(null, null, null, null, null, null, 150L, null, List.of()));
+        assertTrue(liveCommands().get(0).contains("-v 150"), "the failed change left the old limits in force");
+        s.close();
+    }
+
+    @Test
+    void whatAZoneCannotChangeLiveFailsClosedAndRunsNothing() {
+        Sandbox s = backend.create(SandboxSpec.builder().id("fixed")
+                .limits(new Limits(512L << 20, null, null, null, null, null, null, null, List.of())).build());
+        host.log.clear();
+        var cpu = assertThrows(UnsupportedCapabilityException.class,
+                () -> s.updateLimits(new Limits(null, null, 1.0, null, null, null, null, null, List.of())));
+        assertEquals(Capability.CPU_LIMIT, cpu.capability());
+        assertTrue(cpu.getMessage().contains("configured without capped-cpu, and prctl -r can only replace a value the "
+                + "zone has; create the sandbox with a cpus limit (any value) to change it live"), cpu.getMessage());
+        var pin = assertThrows(UnsupportedCapabilityException.class,
+                () -> s.updateLimits(new Limits(null, null, null, null, "0", null, null, null, List.of())));
+        assertEquals(Capability.CPUSET, pin.capability());
+        assertEquals(List.of(), liveCommands(), "nothing ran");
+        s.close();
+    }
+
     @Test
     void usageComesFromKstats() {
         Sandbox s = backend.create(SandboxSpec.builder().id("st").build());

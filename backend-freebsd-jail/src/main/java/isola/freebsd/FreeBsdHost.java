@@ -75,7 +75,7 @@ public record FreeBsdHost(String osrelease, long osreldate, boolean racct, boole
             b.lacks(Capability.NETWORK_NONE, why).lacks(Capability.NETWORK_BRIDGE, why).lacks(Capability.NETWORK_JOIN, why);
         }
         for (Capability c : new Capability[] {Capability.MEMORY_LIMIT, Capability.MEMORY_SWAP_LIMIT, Capability.CPU_LIMIT,
-            Capability.PIDS_LIMIT, Capability.IO_LIMIT}) {
+            Capability.PIDS_LIMIT, Capability.IO_LIMIT, Capability.LIVE_LIMIT_UPDATE}) {
             if (racct) {
                 b.supports(c);
             } else {

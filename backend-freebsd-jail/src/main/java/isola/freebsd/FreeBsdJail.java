@@ -73,6 +73,17 @@ public final class FreeBsdJail {
         this.name = JailParams.jailName(spec.id(), parent);
     }
 
+    /**
+     * Makes sure teardown, and the sweep after a crash, remove the jail's rctl rules: also those a
+     * live change added to a jail created without any.
+     */
+    public synchronized void recordRctl() {
+        Undo u = Undo.of(Undo.Kind.RCTL, RctlRules.filter(name));
+        if (!record.undos().contains(u)) {
+            record.add(u);
+        }
+    }
+
     /** @return the jail name */
     public String name() {
         return name;

@@ -28,12 +28,15 @@ final class FreeBsdSandbox implements Sandbox {
     private final Duration stopTimeout;
     private final List<FreeBsdProcess> processes = new ArrayList<>();
     private boolean closed;
+    /** The limits in force: the spec's, as changed by {@link #updateLimits}. */
+    private isola.api.Limits limits;
 
     FreeBsdSandbox(FreeBsdJailBackend backend, SandboxSpec spec, FreeBsdJail jail, Duration stopTimeout) {
         this.backend = backend;
         this.spec = spec;
         this.jail = jail;
         this.stopTimeout = stopTimeout;
+        this.limits = spec.limits();
     }
 
     FreeBsdJail jail() {
@@ -125,6 +128,62 @@ final class FreeBsdSandbox implements Sandbox {
         } catch (NativeException e) {
             return SandboxStats.NONE;
         }
+    }
+
+    /**
+     * Changes the jail's rctl rules ({@link RctlRules#change}) and its CPU set live, all or nothing:
+     * when a kernel call fails, those done are undone newest first.
+     */
+    @Override
+    public synchronized isola.api.Limits updateLimits(isola.api.Limits changes) {
+        if (closed) {
+            throw new IsolationException("sandbox " + id() + " is closed");
+        }
+        String name = FreeBsdJailBackend.NAME;
+        backend.capabilities().require(name, java.util.Set.of(isola.api.Capability.LIVE_LIMIT_UPDATE));
+        isola.api.Limits after = limits.with(changes);
+        java.util.Set<isola.api.Capability> needed = SandboxSpec.builder().limits(after).build().requiredCapabilities();
+        needed.retainAll(java.util.EnumSet.of(isola.api.Capability.MEMORY_LIMIT, isola.api.Capability.MEMORY_SWAP_LIMIT,
+                isola.api.Capability.CPU_LIMIT, isola.api.Capability.CPU_WEIGHT, isola.api.Capability.CPUSET,
+                isola.api.Capability.PIDS_LIMIT, isola.api.Capability.IO_LIMIT));
+        backend.capabilities().require(name, needed);
+        if (after.cpusetMems() != null) {
+            throw new isola.api.UnsupportedCapabilityException(isola.api.Capability.CPUSET, name,
+                    "pinning memory domains (cpuset mems) is not mapped on FreeBSD; pin CPUs only");
+        }
+        boolean pin = changes.cpusetCpus() != null && !changes.cpusetCpus().equals(limits.cpusetCpus());
+        if (pin && limits.cpusetCpus() == null) {
+            throw new isola.api.UnsupportedCapabilityException(isola.api.Capability.CPUSET, name,
+                    "the jail was created without a CPU set, and its inverse (the host's whole set) is not one isola "
+                            + "can name; create the sandbox with cpuset cpus (any) to change them live");
+        }
+        List<RctlRules.Step> steps = RctlRules.change(RctlRules.render(jail.name(), limits, name),
+                RctlRules.render(jail.name(), after, name));
+        JailNative n = backend.natives();
+        if (!steps.isEmpty()) {
+            jail.recordRctl();
+        }
+        List<RctlRules.Step> done = new ArrayList<>();
+        try {
+            for (RctlRules.Step st : steps) {
+                st.apply(n);
+                done.add(st);
+            }
+            if (pin) {
+                backend.tools().run("/bin/cpuset", "-l", after.cpusetCpus(), "-j", Integer.toString(jail.jid()));
+            }
+        } catch (RuntimeException e) {
+            for (int i = done.size() - 1; i >= 0; i--) {
+                try {
+                    done.get(i).undo(n);
+                } catch (RuntimeException back) {
+                    e.addSuppressed(back);
+                }
+            }
+            throw e;
+        }
+        limits = after;
+        return after;
     }
 
     @Override

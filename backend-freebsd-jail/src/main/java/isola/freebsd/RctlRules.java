@@ -72,6 +72,82 @@ public final class RctlRules {
         return a == null ? b : b == null ? a : Long.valueOf(Math.min(a, b));
     }
 
+    /**
+     * The kernel calls that turn one set of a jail's rules into another, each with its inverse.
+     * rctl_rule_add(2) replaces a {@code deny} rule that differs only in amount (kern_rctl.c
+     * removes them before adding), but keeps {@code sigkill} and {@code throttle} rules side by
+     * side: for those the new rule is added first and the old one removed after, so that the
+     * jail is never without the limit in between.
+     *
+     * @param before the rules in force
+     * @param after the rules wanted
+     * @return the steps, in order: additions, then removals of what nothing replaced
+     */
+    public static List<Step> change(List<String> before, List<String> after) {
+        java.util.Map<String, String> old = new java.util.LinkedHashMap<>();
+        before.forEach(r -> old.put(key(r), r));
+        List<Step> steps = new ArrayList<>();
+        List<Step> removals = new ArrayList<>();
+        for (String r : after) {
+            String prior = old.remove(key(r));
+            if (r.equals(prior)) {
+                continue;
+            }
+            boolean replaces = prior != null && key(r).endsWith(":deny");
+            if (replaces) {
+                steps.add(new Step(Step.ADD, r, prior));
+            } else {
+                steps.add(new Step(Step.ADD, r, null));
+                if (prior != null) {
+                    removals.add(new Step(Step.REMOVE, prior, null));
+                }
+            }
+        }
+        old.values().forEach(r -> removals.add(new Step(Step.REMOVE, r, null)));
+        steps.addAll(removals);
+        return steps;
+    }
+
+    /** @return {@code subject:id:resource:action} of a full rule */
+    private static String key(String rule) {
+        return rule.substring(0, rule.lastIndexOf('='));
+    }
+
+    /**
+     * One kernel call of a change and its inverse.
+     *
+     * @param op {@link #ADD} (rctl_add_rule) or {@link #REMOVE} (rctl_remove_rule with the full rule
+     *     as filter, which matches that amount only)
+     * @param rule the full rule
+     * @param replaced for an addition that replaced a deny rule: that rule, which the inverse adds back
+     */
+    public record Step(String op, String rule, String replaced) {
+        /** rctl_add_rule. */
+        public static final String ADD = "add";
+        /** rctl_remove_rule. */
+        public static final String REMOVE = "remove";
+
+        /** @param n the kernel */
+        public void apply(JailNative n) {
+            if (op.equals(ADD)) {
+                n.rctlAddRule(rule);
+            } else {
+                n.rctlRemoveRule(rule);
+            }
+        }
+
+        /** @param n the kernel */
+        public void undo(JailNative n) {
+            if (op.equals(REMOVE)) {
+                n.rctlAddRule(rule);
+            } else if (replaced != null) {
+                n.rctlAddRule(replaced);
+            } else {
+                n.rctlRemoveRule(rule);
+            }
+        }
+    }
+
     /** @param jail the jail name @return the filter that removes all its rules */
     public static String filter(String jail) {
         return "jail:" + jail + ":";

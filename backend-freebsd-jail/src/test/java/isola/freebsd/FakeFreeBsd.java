@@ -62,6 +62,11 @@ class FakeFreeBsd implements JailNative, HostTools {
 
     private int mutatingCount;
 
+    /** @param more how many state-changing calls succeed before the next one fails */
+    void failAfter(int more) {
+        failAt = mutatingCount + more;
+    }
+
     private int mutating() {
         return mutatingCount++;
     }
@@ -108,13 +113,21 @@ class FakeFreeBsd implements JailNative, HostTools {
     @Override
     public void rctlAddRule(String rule) {
         step("rctl_add_rule", rule);
+        // as kern_rctl.c's rctl_rule_add: a deny rule replaces those differing only in amount; other
+        // actions replace only an identical rule
+        String key = rule.substring(0, rule.lastIndexOf('='));
+        if (key.endsWith(":deny")) {
+            rules.removeIf(r -> r.startsWith(key + "="));
+        }
+        rules.remove(rule);
         rules.add(rule);
     }
 
     @Override
     public void rctlRemoveRule(String filter) {
         step("rctl_remove_rule", filter);
-        if (!rules.removeIf(r -> r.startsWith(filter))) {
+        // a filter with an amount matches that amount only
+        if (!rules.removeIf(r -> filter.contains("=") ? r.equals(filter) : r.startsWith(filter))) {
             throw new NativeException("rctl_remove_rule", filter, FreeBsdErrno.ESRCH, "");
         }
     }

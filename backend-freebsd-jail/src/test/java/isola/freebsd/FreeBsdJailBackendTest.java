@@ -124,4 +124,90 @@ class FreeBsdJailBackendTest {
         s.close();
         assertThrows(IsolationException.class, () -> s.exec(isola.api.ProcessSpec.builder("true").build()));
     }
+
+    private static isola.api.Limits limits(Long memory, Double cpus, Long pids) {
+        return new isola.api.Limits(memory, null, cpus, null, null, null, pids, null, java.util.List.of());
+    }
+
+    private static java.util.List<String> rctlCalls(FakeFreeBsd f) {
+        return f.calls.stream().filter(c -> c.startsWith("rctl_add") || c.startsWith("rctl_remove")).toList();
+    }
+
+    @Test
+    void liveChangesAddTheNewRulesBeforeRemovingWhatTheyDoNotReplace() {
+        FakeFreeBsd f = new FakeFreeBsd();
+        var s = fake(f).create(SandboxSpec.builder().id("lv").network(NetworkSpec.HOST)
+                .limits(limits(64L << 20, 0.5, 16L)).build());
+        f.calls.clear();
+        var after = s.updateLimits(limits(128L << 20, null, 32L));
+        assertEquals(limits(128L << 20, 0.5, 32L), after);
+        assertEquals(java.util.List.of(
+                "rctl_add_rule jail:lv:memoryuse:sigkill=134217728",
+                "rctl_add_rule jail:lv:maxproc:deny=32",
+                "rctl_add_rule jail:lv:nthr:deny=32",
+                "rctl_remove_rule jail:lv:memoryuse:sigkill=67108864"), rctlCalls(f),
+                "deny rules replace their old amount in the kernel; the sigkill rule is swapped without a gap");
+        assertEquals(java.util.Set.of("jail:lv:memoryuse:sigkill=134217728", "jail:lv:pcpu:deny=50",
+                "jail:lv:maxproc:deny=32", "jail:lv:nthr:deny=32"), f.rules);
+        s.close();
+        assertTrue(f.clean(), f.leftovers());
+        assertThrows(IsolationException.class, () -> s.updateLimits(limits(null, null, 8L)));
+    }
+
+    @Test
+    void aLiveChangeFailingHalfWayPutsTheOldRulesBack() {
+        FakeFreeBsd f = new FakeFreeBsd();
+        var s = fake(f).create(SandboxSpec.builder().id("hw").network(NetworkSpec.HOST)
+                .limits(limits(64L << 20, null, 16L)).build());
+        var before = java.util.Set.copyOf(f.rules);
+        f.calls.clear();
+        f.failAfter(2);
+        var e = assertThrows(NativeException.class, () -> s.updateLimits(limits(128L << 20, null, 32L)));
+        assertTrue(e.getMessage().contains("jail:hw:nthr:deny=32"), e.getMessage());
+        assertEquals(before, java.util.Set.copyOf(f.rules), "the rules in force before");
+        assertEquals(java.util.List.of(
+                "rctl_add_rule jail:hw:memoryuse:sigkill=134217728",
+                "rctl_add_rule jail:hw:maxproc:deny=32",
+                "rctl_add_rule jail:hw:nthr:deny=32",
+                "rctl_add_rule jail:hw:maxproc:deny=16",
+                "rctl_remove_rule jail:hw:memoryuse:sigkill=134217728"), rctlCalls(f));
+        s.updateLimits(limits(null, null, 20L));
+        assertTrue(f.rules.contains("jail:hw:memoryuse:sigkill=67108864"), "the failed change left the old limits: " + f.rules);
+        s.close();
+        assertTrue(f.clean(), f.leftovers());
+    }
+
+    @Test
+    void rulesAddedLiveToAJailWithoutAnyAreRemovedAtClose() {
+        FakeFreeBsd f = new FakeFreeBsd();
+        var s = fake(f).create(SandboxSpec.builder().id("nl").network(NetworkSpec.HOST).build());
+        s.updateLimits(limits(null, 1.5, null));
+        assertEquals(java.util.Set.of("jail:nl:pcpu:deny=150"), f.rules);
+        s.close();
+        assertTrue(f.clean(), "teardown removes rules a live change added: " + f.leftovers());
+    }
+
+    @Test
+    void whatRctlCannotDoOrRacctIsOffFailsClosedWithoutAKernelCall() {
+        FakeFreeBsd f = new FakeFreeBsd();
+        var s = fake(f).create(SandboxSpec.builder().id("nc").network(NetworkSpec.HOST).build());
+        f.calls.clear();
+        var weight = assertThrows(isola.api.UnsupportedCapabilityException.class, () -> s.updateLimits(
+                new isola.api.Limits(null, null, null, 200, null, null, null, null, java.util.List.of())));
+        assertEquals(isola.api.Capability.CPU_WEIGHT, weight.capability());
+        var pin = assertThrows(isola.api.UnsupportedCapabilityException.class, () -> s.updateLimits(
+                new isola.api.Limits(null, null, null, null, "0", null, null, null, java.util.List.of())));
+        assertTrue(pin.getMessage().contains("created without a CPU set"), pin.getMessage());
+        assertEquals(java.util.List.of(), rctlCalls(f));
+        s.close();
+
+        FakeFreeBsd off = new FakeFreeBsd();
+        off.sysctls.put("kern.racct.enable", 0L);
+        var s2 = fake(off).create(SandboxSpec.builder().id("ro").network(NetworkSpec.HOST).build());
+        var racct = assertThrows(isola.api.UnsupportedCapabilityException.class, () -> s2.updateLimits(limits(null, null, 8L)));
+        assertEquals(isola.api.Capability.LIVE_LIMIT_UPDATE, racct.capability());
+        assertTrue(racct.getMessage().contains("kern.racct.enable"), racct.getMessage());
+        s2.close();
+        assertTrue(off.clean(), off.leftovers());
+    }
 }

@@ -88,7 +88,7 @@ final class SolarisZone {
                 ensureTemplate(progress, steps, done);
             }
             progress.step(steps.get(done), done, steps.size());
-            admin.cloneFrom(zone, source());
+            withProfile(zone, profile -> admin.cloneFrom(zone, source(), profile));
             writeNodename();
             done++;
             progress.step(steps.get(done), done, steps.size());
@@ -100,6 +100,27 @@ final class SolarisZone {
                 e.addSuppressed(undo);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Runs a zoneadm install or clone with the system configuration profile the brand needs
+     * (Solaris 11.4 brand solaris: {@link ZoneSysconfig}), written for the call and removed after it.
+     */
+    private void withProfile(String forZone, java.util.function.Consumer<Path> call) {
+        if (!ZoneSysconfig.needed(config.brand())) {
+            call.accept(null);
+            return;
+        }
+        Path profile = ZoneSysconfig.write(workDir, forZone, forZone.equals(zone) ? nodename : forZone);
+        try {
+            call.accept(profile);
+        } finally {
+            try {
+                Files.deleteIfExists(profile);
+            } catch (IOException e) {
+                // a profile holds no secret (root's password is locked); the next write replaces it
+            }
         }
     }
 
@@ -124,7 +145,7 @@ final class SolarisZone {
             progress.step(steps.get(done), done, steps.size());
             try {
                 configure(template.name(), ZonecfgScript.render(template.config()));
-                admin.install(template.name());
+                withProfile(template.name(), profile -> admin.install(template.name(), profile));
             } catch (RuntimeException e) {
                 try {
                     admin.destroy(template.name());

@@ -4,6 +4,7 @@ package isola.solaris;
 import isola.api.IsolationException;
 import isola.spi.HostCommands;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -51,6 +52,14 @@ final class ZoneAdmin {
 
     /** @param zone installed with {@code zoneadm -z Z install} unless it is installed already */
     void install(String zone) {
+        install(zone, null);
+    }
+
+    /**
+     * @param zone installed with {@code zoneadm -z Z install [-c PROFILE]} unless it is installed already
+     * @param profile the system configuration profile (Solaris 11.4 brand solaris), or null
+     */
+    void install(String zone, Path profile) {
         ZoneEntry z = require(zone);
         if (z.state().equals("incomplete")) {
             // a crashed install: the reference's recovery is uninstall, then install again
@@ -58,7 +67,17 @@ final class ZoneAdmin {
         } else if (z.installed()) {
             return;
         }
-        check(host.run(List.of(ZONEADM, "-z", zone, "install"), null, INSTALL_TIMEOUT));
+        check(host.run(withProfile(List.of(ZONEADM, "-z", zone, "install"), profile, List.of()), null, INSTALL_TIMEOUT));
+    }
+
+    private static List<String> withProfile(List<String> head, Path profile, List<String> tail) {
+        List<String> argv = new java.util.ArrayList<>(head);
+        if (profile != null) {
+            argv.add("-c");
+            argv.add(profile.toString());
+        }
+        argv.addAll(tail);
+        return argv;
     }
 
     /**
@@ -67,8 +86,19 @@ final class ZoneAdmin {
      * @param source an installed, halted zone
      */
     void cloneFrom(String zone, String source) {
+        cloneFrom(zone, source, null);
+    }
+
+    /**
+     * @param zone installed as a ZFS clone of {@code source} ({@code zoneadm -z Z clone [-c PROFILE] SOURCE})
+     *     unless it is installed already
+     * @param source an installed, halted zone
+     * @param profile the system configuration profile (Solaris 11.4 brand solaris), or null
+     */
+    void cloneFrom(String zone, String source, Path profile) {
         if (!require(zone).installed()) {
-            check(host.run(List.of(ZONEADM, "-z", zone, "clone", source), null, CLONE_TIMEOUT));
+            check(host.run(withProfile(List.of(ZONEADM, "-z", zone, "clone"), profile, List.of(source)), null,
+                    CLONE_TIMEOUT));
         }
     }
 

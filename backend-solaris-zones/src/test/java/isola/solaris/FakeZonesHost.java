@@ -28,6 +28,8 @@ final class FakeZonesHost implements HostCommands {
     final List<String> log = new ArrayList<>();
     final Map<String, String> configs = new LinkedHashMap<>();
     final Map<String, Function<List<String>, Result>> extra = new LinkedHashMap<>();
+    /** Told every command line before it runs, e.g. to read a file it names while it exists. */
+    final List<java.util.function.Consumer<List<String>>> observers = new ArrayList<>();
     private String failPrefix;
 
     FakeZonesHost() {
@@ -48,6 +50,7 @@ final class FakeZonesHost implements HostCommands {
     public synchronized Result run(List<String> argv, String stdin, Duration timeout) {
         String line = String.join(" ", argv);
         log.add(line);
+        observers.forEach(o -> o.accept(argv));
         if (failPrefix != null && line.startsWith(failPrefix)) {
             failPrefix = null;
             return new Result(argv, 1, "", "injected failure");
@@ -95,9 +98,10 @@ final class FakeZonesHost implements HostCommands {
             }
             case "clone" -> {
                 expect(argv, z, "configured");
-                String[] src = zones.get(a.get(3));
+                String source = a.get(a.size() - 1); // after an optional -c PROFILE
+                String[] src = zones.get(source);
                 if (src == null || !src[0].equals("installed")) {
-                    return fail(argv, "zoneadm: zone " + a.get(3) + " must be installed and halted to be cloned");
+                    return fail(argv, "zoneadm: zone " + source + " must be installed and halted to be cloned");
                 }
                 mkroot(z);
                 z[0] = "installed";

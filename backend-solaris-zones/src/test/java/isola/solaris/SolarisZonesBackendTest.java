@@ -240,6 +240,40 @@ class SolarisZonesBackendTest {
     }
 
     @Test
+    void onSolaris114TheTemplateAndEveryCloneGetASystemConfigurationProfileRemovedAfterwards() throws Exception {
+        ZonesHost s114 = new ZonesHost(ZonesHost.Distribution.SOLARIS, "Oracle Solaris 11.4.0.0.1.15.0",
+                Set.of("solaris", "solaris-kz", "solaris10"), "rpool/zones", true, true, true, true);
+        var solaris = new SolarisZonesBackend("SunOS", host, tmp, runtime, base, tmp.resolve("zlogin").toString(), s114, null);
+        java.util.List<String> profiles = new java.util.ArrayList<>();
+        host.observers.add(a -> {
+            int c = a.indexOf("-c");
+            if (a.get(0).equals("/usr/sbin/zoneadm") && c > 0) {
+                try {
+                    profiles.add(Files.readString(Path.of(a.get(c + 1))));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        Sandbox s = solaris.create(SandboxSpec.builder().id("s114").hostname("web-1").build());
+        List<String> zoneadm = host.actions().stream().filter(l -> l.matches("/usr/sbin/zoneadm -z \\S+ (install|clone).*"))
+                .toList();
+        assertEquals(2, zoneadm.size(), zoneadm.toString());
+        assertTrue(zoneadm.get(0).matches("/usr/sbin/zoneadm -z isolatpl-\\S+ install -c \\S+\\.sc_profile\\.xml"), zoneadm.get(0));
+        assertTrue(zoneadm.get(1).matches("/usr/sbin/zoneadm -z isola-s114 clone -c \\S+/isola-s114\\.sc_profile\\.xml isolatpl-\\S+"),
+                zoneadm.get(1));
+        assertEquals(2, profiles.size());
+        assertTrue(profiles.get(1).contains("<propval type=\"astring\" name=\"nodename\" value=\"web-1\"/>"), profiles.get(1));
+        assertTrue(profiles.get(1).contains("name=\"active_ncp\" value=\"DefaultFixed\""), profiles.get(1));
+        for (String line : zoneadm) {
+            Path written = Path.of(line.replaceAll(".* -c (\\S+).*", "$1"));
+            assertFalse(Files.exists(written), "the profile is removed after the call: " + written);
+        }
+        s.close();
+        assertEquals(List.of(), host.leftovers());
+    }
+
+    @Test
     void usageComesFromKstats() {
         Sandbox s = backend.create(SandboxSpec.builder().id("st").build());
         int id = new ZoneAdmin(host).find("isola-st").orElseThrow().id();

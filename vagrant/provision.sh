@@ -163,7 +163,7 @@ needs_reboot() {
 
 where_default() {
   case "$(os)" in
-    linux) if [ -f /sys/fs/cgroup/cgroup.controllers ]; then echo "Linux guest (cgroup v2)"; else echo "Linux VM (cgroup v1 hybrid)"; fi ;;
+    linux) if [ -f /sys/fs/cgroup/cgroup.controllers ]; then echo "Linux VM (Vagrant, cgroup v2)"; else echo "Linux VM (Vagrant, cgroup v1 hybrid)"; fi ;;
     freebsd) echo "FreeBSD VM" ;;
     illumos) echo "OmniOS VM" ;;
     solaris) echo "Solaris 11.4 VM" ;;

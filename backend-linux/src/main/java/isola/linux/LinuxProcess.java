@@ -149,20 +149,55 @@ final class LinuxProcess implements IsolatedProcess {
         }
     }
 
-    /** Kills what remains and waits for the helper to be gone; closes the pipes. */
+    /**
+     * Kills what remains and waits for the helper to be gone; closes the pipes. The helper's end of
+     * the channel closes only when it exits, after it has reaped the sandbox's init (whose PID
+     * namespace takes every other process of the sandbox with it), so end of file there is the
+     * earliest sure sign that nothing of the sandbox runs any more. Waiting for the JVM to reap the
+     * helper instead cost a hand-off through its process reaper thread (0.3 ms a sandbox here); the
+     * reaper still collects the helper's exit status afterwards.
+     */
     void destroy() {
-        HelperLaunch.closeQuietly(launch.channel());
+        SocketChannel ch = launch.channel();
         Process p = launch.process();
+        ScheduledFuture<?> watchdog = TIMERS.schedule(p::destroyForcibly, 5, TimeUnit.SECONDS);
+        boolean gone = false;
         try {
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor();
-            }
+            ch.shutdownOutput(); // the helper reads end of file: it kills what is left, reports, exits
+            exit.get();
+            gone = keeper && drainToEnd(ch);
+        } catch (IOException | java.util.concurrent.ExecutionException e) {
+            // the channel is closed already (a later process's reader closes it after EXIT): wait for the helper
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
+        } finally {
+            watchdog.cancel(false);
+            HelperLaunch.closeQuietly(ch);
+        }
+        if (!gone) {
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
         exit.join();
         HelperLaunch.closeStreams(p);
+    }
+
+    /** Reads what the helper still sends until it closes its end; true at end of file. */
+    private static boolean drainToEnd(SocketChannel ch) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(HelperProtocol.STATUS_SIZE);
+        for (;;) {
+            b.clear();
+            if (ch.read(b) < 0) {
+                return true;
+            }
+        }
     }
 }

@@ -111,8 +111,37 @@ final class LinuxSandbox implements Sandbox {
         }
         backend.capabilities().require(backend.name(), SandboxSpec.process(ps));
         UserSpec user = resolveUser(ps);
-        HelperRequest req = new HelperRequest();
         boolean first = keeper == null;
+        if (!first && !keeper.helper().isAlive()) {
+            throw new IsolationException("sandbox " + id() + " is no longer running: its init has exited");
+        }
+        long[] before = new long[2];
+        // the request is laid out, and the verdicts' baselines read, while the JVM starts the helper
+        java.util.function.Supplier<HelperRequest> request = () -> {
+            HelperRequest req = request(ps, user, first);
+            if (cgroups != null && !first) {
+                // a fresh sandbox's cgroups count nothing yet; a later process counts from what they hold now
+                before[0] = cgroups.oomKills();
+                before[1] = cgroups.pidsLimitHits();
+            }
+            return req;
+        };
+        HelperLaunch.Started started = HelperLaunch.start(backend.helper(), backend.socketDir(), request, ps.stdin(),
+                ps.stdout(), ps.stderr(), first ? whileHeld : null);
+        java.util.function.UnaryOperator<isola.api.ExitStatus> verdict = st -> cgroups == null ? st
+                : st.withVerdicts(cgroups.oomKills() > before[0], cgroups.pidsLimitHits() > before[1]);
+        LinuxProcess p = new LinuxProcess(started, first, ps.timeout(), first ? this::killAllForTimeout : null, verdict);
+        if (first) {
+            keeper = p;
+            lease.recordInit(started.initPid());
+        }
+        processes.add(p);
+        return p;
+    }
+
+    /** Lays out the helper's request for one process; {@code first} starts the sandbox's init. */
+    private HelperRequest request(ProcessSpec ps, UserSpec user, boolean first) {
+        HelperRequest req = new HelperRequest();
         if (first) {
             int flags = HelperProtocol.FLAG_KEEP | HelperProtocol.FLAG_ROOT_RDONLY * (spec.root().readOnly() ? 1 : 0)
                     | (ownStack(spec) ? HelperProtocol.FLAG_LOOPBACK : 0)
@@ -139,9 +168,6 @@ final class LinuxSandbox implements Sandbox {
             req.root(spec.root().isHost() ? "" : spec.root().directory().toString());
             mounts.forEach(req::mount);
         } else {
-            if (!keeper.helper().isAlive()) {
-                throw new IsolationException("sandbox " + id() + " is no longer running: its init has exited");
-            }
             req.mode(HelperProtocol.MODE_JOIN).joinPid(keeper.initPid())
                     .cloneFlags(joinFlags(cloneFlags, spec, userNamespace))
                     .flags((userNamespace ? HelperProtocol.FLAG_USERNS : 0)
@@ -151,19 +177,7 @@ final class LinuxSandbox implements Sandbox {
         if (cgroups != null) {
             cgroups.procsFiles().forEach(req::cgroup);
         }
-        long oomBefore = cgroups == null ? 0 : cgroups.oomKills();
-        long pidsBefore = cgroups == null ? 0 : cgroups.pidsLimitHits();
-        HelperLaunch.Started started = HelperLaunch.start(backend.helper(), backend.socketDir(), req, ps.stdin(),
-                ps.stdout(), ps.stderr(), first ? whileHeld : null);
-        java.util.function.UnaryOperator<isola.api.ExitStatus> verdict = st -> cgroups == null ? st
-                : st.withVerdicts(cgroups.oomKills() > oomBefore, cgroups.pidsLimitHits() > pidsBefore);
-        LinuxProcess p = new LinuxProcess(started, first, ps.timeout(), first ? this::killAllForTimeout : null, verdict);
-        if (first) {
-            keeper = p;
-            lease.recordInit(started.initPid());
-        }
-        processes.add(p);
-        return p;
+        return req;
     }
 
     private void processRecords(HelperRequest req, ProcessSpec ps, UserSpec user) {

@@ -182,6 +182,12 @@ public final class SpawnBenchmark {
             b2b.add(backToBack(v.getKey(), v.getValue(), o.iterations(), o.throughput()));
         }
         modes.put("back-to-back", b2b);
+        if (variants.size() > 1) {
+            // the same, with the variants taking turns run by run: a drift in the machine's speed (other
+            // guests on the host, frequency) then weighs on every variant alike, which the blocks above
+            // do not guarantee on a shared VM
+            modes.put("interleaved", withGaps(variants, o.iterations(), 0));
+        }
         if (o.gapIterations() > 0) {
             modes.put("gap-" + o.gapMs() + "ms", withGaps(variants, o.gapIterations(), o.gapMs()));
         }
@@ -356,7 +362,7 @@ public final class SpawnBenchmark {
                 throughput ? throughput(v, 2, n / 2) : 0);
     }
 
-    /** Runs the variants in turn, sleeping {@code gapMs} before each run, so that each starts on an idle host. */
+    /** Runs the variants in turn, sleeping {@code gapMs} (if any) before each run, so that each starts on an idle host. */
     static List<Stats> withGaps(Map<String, Variant> variants, int n, int gapMs) throws Exception {
         Map<String, long[]> t = new LinkedHashMap<>();
         Map<String, long[][]> ph = new LinkedHashMap<>();
@@ -367,7 +373,9 @@ public final class SpawnBenchmark {
         long[] one = new long[PHASES.length];
         for (int i = 0; i < n; i++) {
             for (Map.Entry<String, Variant> v : variants.entrySet()) {
-                Thread.sleep(gapMs);
+                if (gapMs > 0) {
+                    Thread.sleep(gapMs);
+                }
                 long s = System.nanoTime();
                 v.getValue().once(one);
                 t.get(v.getKey())[i] = System.nanoTime() - s;

@@ -308,6 +308,23 @@ public final class SandboxCgroups {
      * @param dirs the directories
      */
     public static void removeAll(List<Path> dirs) {
+        List<Path> left = new ArrayList<>();
+        for (Path dir : dirs) {
+            // the usual case: the sandbox's processes are gone and the kernel lets the directory go at once
+            try {
+                Files.delete(dir);
+            } catch (NoSuchFileException gone) {
+                // removed already
+            } catch (IOException busy) {
+                left.add(dir);
+            }
+        }
+        if (!left.isEmpty()) {
+            killAndRemove(left);
+        }
+    }
+
+    private static void killAndRemove(List<Path> dirs) {
         Path freezer = dirs.stream().filter(d -> Files.exists(d.resolve("freezer.state"))).findFirst().orElse(null);
         for (Path dir : dirs) {
             killAll(dir, freezer);

@@ -77,6 +77,20 @@ public final class HelperLaunch {
      */
     public static Started start(Path helper, Path socketDir, HelperRequest request, Redirect stdin, Redirect stdout,
             Redirect stderr, java.util.function.LongConsumer whileHeld) {
+        return start(helper, socketDir, () -> request, stdin, stdout, stderr, whileHeld);
+    }
+
+    /**
+     * Like {@link #start(Path, Path, HelperRequest, Redirect, Redirect, Redirect, java.util.function.LongConsumer)},
+     * with the request made while the helper process starts: the JVM's fork and exec of the helper and
+     * the request's layout (and whatever the caller reads to make it) overlap on a machine with more
+     * than one CPU. Nothing runs in the sandbox before the request is sent, so what {@code request}
+     * reads is read before the workload starts; when it throws, the helper is killed.
+     *
+     * @param request makes the request; called once, after the helper process has started
+     */
+    public static Started start(Path helper, Path socketDir, java.util.function.Supplier<HelperRequest> request,
+            Redirect stdin, Redirect stdout, Redirect stderr, java.util.function.LongConsumer whileHeld) {
         Path sock = socketDir.resolve("s" + PID + "-" + COUNTER.incrementAndGet());
         Process process = null;
         SocketChannel ch = null;
@@ -87,6 +101,8 @@ public final class HelperLaunch {
             pb.redirectInput(stdin).redirectOutput(stdout).redirectError(stderr);
             process = pb.start();
             process.onExit().thenRun(() -> closeQuietly(server));
+            HelperRequest req = request.get();
+            byte[] encoded = req.encode();
             try {
                 ch = server.accept();
             } catch (AsynchronousCloseException e) {
@@ -94,7 +110,7 @@ public final class HelperLaunch {
                         + " before connecting");
             }
             Files.deleteIfExists(sock);
-            ch.write(ByteBuffer.wrap(request.encode()));
+            ch.write(ByteBuffer.wrap(encoded));
             Status st = read(ch);
             if (st == null) {
                 int code = process.waitFor();
@@ -114,7 +130,7 @@ public final class HelperLaunch {
                 process.waitFor();
                 closeQuietly(ch);
                 closeStreams(process);
-                throw failure(st, request);
+                throw failure(st, req);
             }
             if (st.type() != HelperProtocol.ST_STARTED) {
                 throw new IsolationException("the helper sent an unexpected record of type " + st.type());

@@ -28,6 +28,8 @@ public final class LinuxBackend implements IsolationBackend {
     private volatile isola.linux.cgroup.CgroupDelegation delegation;
     private volatile isola.linux.cgroup.CgroupMounts cgroupMounts;
     private volatile isola.linux.net.LinuxBridge bridge;
+    /** One per JVM: every LinuxBackend instance (Isolation.backend makes a new one per call) shares it. */
+    private static isola.linux.cgroup.CgroupPool cgroupPool;
 
     /** Cheap: probing and extraction happen on first use. */
     public LinuxBackend() {
@@ -262,7 +264,7 @@ public final class LinuxBackend implements IsolationBackend {
                     parent = delegation().parentBelow(layout.unified(), parent);
                 }
                 cg = isola.linux.cgroup.SandboxCgroups.create(layout, parent, resolved.id(), resolved.limits(),
-                        lease::recordCgroups);
+                        lease::recordCgroups, LinuxSandbox.poolsCgroups(resolved, h) ? cgroupPool() : null);
             }
             LinuxSandbox sandbox = new LinuxSandbox(this, resolved, userns, LinuxSandbox.cloneFlags(resolved, userns), mounts,
                     cg, lease, net);
@@ -276,6 +278,39 @@ public final class LinuxBackend implements IsolationBackend {
             }
             lease.close();
             throw e;
+        }
+    }
+
+    /**
+     * The emptied cgroups of this JVM's closed sandboxes, kept for the next sandbox with the same
+     * limits (cgroup v1 only; see {@link isola.linux.cgroup.CgroupPool}). Its record is a lease, so a
+     * crash leaves them to the next start's sweep; a shutdown hook removes them at exit. System
+     * property {@code isola.linux.cgroupPool} sets how many are kept (default 4; 0: none).
+     *
+     * @return the pool, shared by every backend instance of this JVM
+     */
+    public isola.linux.cgroup.CgroupPool cgroupPool() {
+        ensureHelper();
+        synchronized (LinuxBackend.class) {
+            if (cgroupPool == null) {
+                int capacity = Integer.getInteger("isola.linux.cgroupPool", isola.linux.cgroup.CgroupPool.DEFAULT_CAPACITY);
+                String name = "pool-" + ProcessHandle.current().pid();
+                SandboxLease record = capacity > 0 ? SandboxLease.acquire(leaseDir, name) : null;
+                isola.linux.cgroup.CgroupPool pool = new isola.linux.cgroup.CgroupPool(capacity, name + "-", dirs -> {
+                    if (record != null) {
+                        record.rewriteCgroups(dirs);
+                    }
+                });
+                if (record != null) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        if (pool.drain()) {
+                            record.close();
+                        }
+                    }, "isola-cgroup-pool-drain"));
+                }
+                cgroupPool = pool;
+            }
+            return cgroupPool;
         }
     }
 

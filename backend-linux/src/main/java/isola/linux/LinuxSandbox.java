@@ -119,6 +119,9 @@ final class LinuxSandbox implements Sandbox {
         // the request is laid out, and the verdicts' baselines read, while the JVM starts the helper
         java.util.function.Supplier<HelperRequest> request = () -> {
             HelperRequest req = request(ps, user, first);
+            if (cgroups != null) {
+                cgroups.settleBaselines();
+            }
             if (cgroups != null && !first) {
                 // a fresh sandbox's cgroups count nothing yet; a later process counts from what they hold now
                 before[0] = cgroups.oomKills();
@@ -275,7 +278,7 @@ final class LinuxSandbox implements Sandbox {
         RuntimeException failed = null;
         try {
             if (cgroups != null) {
-                cgroups.remove();
+                cgroups.release(poolsCgroups(spec, backend.host()) ? backend.cgroupPool() : null);
             }
         } catch (RuntimeException e) {
             failed = e;
@@ -297,6 +300,15 @@ final class LinuxSandbox implements Sandbox {
             throw failed;
         }
         lease.close();
+    }
+
+    /**
+     * Whether the sandbox's cgroups come from and go back to the pool of emptied groups: as root, under
+     * isola's own parent. A parent the caller configured is the caller's to manage (and remove), so
+     * nothing is kept in it.
+     */
+    static boolean poolsCgroups(SandboxSpec spec, LinuxHost host) {
+        return host.root() && spec.linux().cgroupParent() == null;
     }
 
     static long cloneFlags(SandboxSpec spec, boolean userNamespace) {

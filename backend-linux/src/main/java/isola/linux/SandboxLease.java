@@ -119,6 +119,25 @@ final class SandboxLease implements AutoCloseable {
     }
 
     /**
+     * Replaces the cgroups the record lists (a pool's record, whose list shrinks as well as grows).
+     *
+     * @param dirs cgroup directories
+     */
+    synchronized void rewriteCgroups(List<Path> dirs) {
+        record.setLength(0);
+        dirs.forEach(d -> record.append("cgroup ").append(d).append('\n'));
+        try {
+            ByteBuffer b = ByteBuffer.wrap(record.toString().getBytes(StandardCharsets.UTF_8));
+            channel.truncate(b.remaining());
+            while (b.hasRemaining()) {
+                channel.write(b, b.position());
+            }
+        } catch (IOException e) {
+            throw new IsolationException("cannot write the lease " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Records the sandbox's init, so that other sandboxes (in other processes too) can share its
      * namespaces: {@code init <pid> <start time>}, the start time guarding against a reused pid.
      *

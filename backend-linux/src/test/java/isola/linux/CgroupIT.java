@@ -180,8 +180,73 @@ class CgroupIT {
             pool.shutdown();
         }
         assertEquals(List.of(), leftovers(), "cgroups");
+        isola.linux.cgroup.CgroupPool cgroupPool = new LinuxBackend().cgroupPool();
+        assertTrue(cgroupPool.keptDirectories().size() <= isola.linux.cgroup.CgroupPool.DEFAULT_CAPACITY * 5,
+                "at most the pool's capacity is kept: " + cgroupPool.keptDirectories());
+        assertTrue(cgroupPool.drain());
+        assertEquals(List.of(), poolLeftovers(), "kept cgroups after the pool is drained");
         assertEquals(List.of(), Sandboxes.helperProcesses(), "processes");
         assertEquals(mountsBefore, hostMounts(), "mounts");
+    }
+
+    /** This JVM's kept cgroups (pool-&lt;pid&gt;-&lt;n&gt;) in every hierarchy. */
+    private static List<Path> poolLeftovers() throws Exception {
+        List<Path> out = new ArrayList<>();
+        String prefix = "pool-" + ProcessHandle.current().pid() + "-";
+        for (String c : new String[] {"memory", "pids", "cpu", "cpuacct", "freezer", "cpuset", "blkio"}) {
+            CgroupMounts.Location l = mounts.find(c);
+            Path parent = l == null ? null : l.mount().resolve("isola");
+            if (parent != null && Files.isDirectory(parent)) {
+                try (var s = Files.list(parent)) {
+                    s.filter(d -> d.getFileName().toString().startsWith(prefix)).forEach(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * On cgroup v1 a closed sandbox's emptied cgroups are renamed and kept a few seconds; the next
+     * sandbox with the same limits gets them under its own id and counts from zero: no OOM kill of
+     * the sandbox before it, its peak memory and CPU time reset. On cgroup v2 nothing is kept.
+     */
+    @Test
+    void theNextSandboxWithTheSameLimitsReusesTheCgroupsAndCountsFromZero() throws Exception {
+        Limits l = limits(64L << 20, null, 16L);
+        LinuxBackend backend = new LinuxBackend();
+        isola.linux.cgroup.CgroupPool cgroupPool = backend.cgroupPool();
+        assertTrue(cgroupPool.drain());
+        SandboxSpec first = spec(l).build();
+        var r = run(first, "sh", "-c", "exec tail /dev/zero");
+        assertTrue(r.status().oomKilled(), r.status().toString());
+        Path firstMemory = mounts.find("memory").mount().resolve("isola").resolve(first.id());
+        assertTrue(!Files.exists(firstMemory), "nothing is left under the closed sandbox's id");
+        if (mounts.find("memory").v2()) {
+            assertEquals(List.of(), cgroupPool.keptDirectories(), "cgroup v2: nothing kept");
+            return;
+        }
+        List<Path> kept = cgroupPool.keptDirectories();
+        assertTrue(!kept.isEmpty() && kept.stream().allMatch(d -> d.getFileName().toString().startsWith("pool-")), kept.toString());
+        SandboxSpec second = spec(l).build();
+        try (Sandbox s = backend.create(second)) {
+            assertEquals(List.of(), cgroupPool.keptDirectories(), "taken by the next sandbox");
+            Path secondMemory = mounts.find("memory").mount().resolve("isola").resolve(second.id());
+            assertTrue(Files.isDirectory(secondMemory), "renamed to the new sandbox's id");
+            assertEquals(String.valueOf(64L << 20), Files.readString(secondMemory.resolve("memory.limit_in_bytes")).strip());
+            ExitStatus st = Sandboxes.capture(s.exec(ProcessSpec.builder("sh", "-c", "head -c 1000000 /dev/zero | tail -c 1 >/dev/null").build())).status();
+            assertTrue(st.success(), st.toString());
+            assertTrue(!st.oomKilled(), "the kill was the closed sandbox's: " + st);
+            SandboxStats stats = s.stats();
+            assertEquals(0L, stats.oomKills());
+            assertTrue(stats.memoryPeakBytes() < (60L << 20), "the peak restarted: " + stats);
+            // a second OOM in the reused cgroups is this sandbox's own
+            ExitStatus hog = Sandboxes.capture(s.exec(ProcessSpec.builder("sh", "-c", "exec tail /dev/zero").build())).status();
+            assertTrue(hog.oomKilled(), hog.toString());
+            assertEquals(1L, s.stats().oomKills());
+        }
+        assertTrue(cgroupPool.drain());
+        assertEquals(List.of(), poolLeftovers());
+        assertEquals(List.of(), leftovers());
     }
 
     @Test

@@ -85,8 +85,9 @@ class SetupCrashIT {
         Path vol = Files.createDirectory(dir.resolve("vol"));
         String prefix = "crash-" + ProcessHandle.current().pid() + "-";
         Limits limits = new Limits(64L << 20, null, null, null, null, null, 64L, null, List.of());
-        // warm up once, so that the baseline holds the backend's own lasting descriptors
-        try (Sandbox s = linux.create(SandboxSpec.builder().build())) {
+        // warm up once, with limits, so that the baseline holds the backend's own lasting descriptors
+        // (the JVM's pool of emptied cgroups keeps its record open)
+        try (Sandbox s = linux.create(SandboxSpec.builder().limits(limits).build())) {
             s.exec(ProcessSpec.builder("/bin/true").stdout(Redirect.DISCARD).build()).waitFor();
         }
         long fds = count(Path.of("/proc/self/fd"));

@@ -79,6 +79,27 @@ final class CgroupFiles {
         }
     }
 
+    /** @return the number in a one-number file, or -1; through a plain stream (no file system provider) */
+    static long quickNumber(Path file) {
+        byte[] b = new byte[32];
+        try (java.io.FileInputStream in = new java.io.FileInputStream(file.toString())) {
+            int n = in.read(b);
+            return n <= 0 ? -1 : parse(new String(b, 0, n, StandardCharsets.US_ASCII).trim());
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** @return whether the value was written to the file (one the kernel made: cgroupfs makes none on open); through a plain stream */
+    static boolean quickWrite(Path file, String value) {
+        try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toString())) {
+            out.write(value.getBytes(StandardCharsets.US_ASCII));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static String read(Path dir, String file) {
         try {
             return Files.readString(dir.resolve(file), StandardCharsets.US_ASCII).trim();

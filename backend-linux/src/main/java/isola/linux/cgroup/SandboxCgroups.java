@@ -25,10 +25,36 @@ import java.util.Map;
 public final class SandboxCgroups {
     private final CgroupMounts mounts;
     private final Map<String, Path> dirs;
+    private final String parent;
+    private volatile Limits limits;
+    /**
+     * A group reused from a closed sandbox counts OOM kills and pids limit hits from what its
+     * counters (which cannot be reset) held when this sandbox got it; read on first use.
+     */
+    private boolean baseRead;
+    private long oomBase;
+    private long pidsBase;
 
-    private SandboxCgroups(CgroupMounts mounts, Map<String, Path> dirs) {
+    SandboxCgroups(CgroupMounts mounts, Map<String, Path> dirs, String parent, Limits limits, boolean reused) {
         this.mounts = mounts;
         this.dirs = dirs;
+        this.parent = parent;
+        this.limits = limits;
+        this.baseRead = !reused;
+    }
+
+    /**
+     * Reads the counters a reused group counts from, if not yet done. Before the sandbox's first
+     * process starts (the exec does it while the helper starts), or at the first count asked for.
+     */
+    public synchronized void settleBaselines() {
+        if (!baseRead) {
+            baseRead = true;
+            Path mem = dirs.get("memory");
+            Path pids = dirs.get("pids");
+            oomBase = mem == null ? 0 : rawOomKills(mem);
+            pidsBase = pids == null ? 0 : Math.max(0, CgroupFiles.keyed(pids, "pids.events", "max"));
+        }
     }
 
     /** @return v1 and v2 controllers for each limit */
@@ -92,6 +118,24 @@ public final class SandboxCgroups {
      */
     public static SandboxCgroups create(CgroupMounts mounts, String parent, String id, Limits l,
             java.util.function.Consumer<List<Path>> record) {
+        return create(mounts, parent, id, l, record, null);
+    }
+
+    /**
+     * Like {@link #create(CgroupMounts, String, String, Limits, java.util.function.Consumer)}, taking a
+     * kept group from the pool when one has the same parent and limits.
+     *
+     * @param pool emptied groups of closed sandboxes, or null
+     * @return the cgroups
+     */
+    public static SandboxCgroups create(CgroupMounts mounts, String parent, String id, Limits l,
+            java.util.function.Consumer<List<Path>> record, CgroupPool pool) {
+        if (pool != null) {
+            SandboxCgroups reused = pool.take(mounts, parent, id, l, record);
+            if (reused != null) {
+                return reused;
+            }
+        }
         Map<String, CgroupMounts.Location> want = new LinkedHashMap<>(needed(mounts, l));
         // memory and pids for the verdicts, cpuacct for CPU time. No freezer: every sandbox has its own
         // PID namespace, and when its init dies the kernel kills everything in it, forks included.
@@ -103,7 +147,7 @@ public final class SandboxCgroups {
         }
         record.accept(want.values().stream().map(loc -> loc.mount().resolve(parent).resolve(id)).distinct().toList());
         Map<String, Path> dirs = new LinkedHashMap<>();
-        SandboxCgroups made = new SandboxCgroups(mounts, dirs);
+        SandboxCgroups made = new SandboxCgroups(mounts, dirs, parent, l, false);
         try {
             for (Map.Entry<String, CgroupMounts.Location> e : want.entrySet()) {
                 CgroupMounts.Location loc = e.getValue();
@@ -234,6 +278,7 @@ public final class SandboxCgroups {
             journal.undo(e);
             throw e;
         }
+        limits = after;
         return after;
     }
 
@@ -248,6 +293,11 @@ public final class SandboxCgroups {
         if (mem == null) {
             return 0;
         }
+        settleBaselines();
+        return Math.max(0, rawOomKills(mem) - oomBase);
+    }
+
+    private long rawOomKills(Path mem) {
         long n = mounts.find("memory").v2() ? CgroupFiles.keyed(mem, "memory.events", "oom_kill")
                 : CgroupFiles.keyed(mem, "memory.oom_control", "oom_kill");
         return Math.max(0, n);
@@ -256,7 +306,69 @@ public final class SandboxCgroups {
     /** @return how often a fork failed at the pids limit */
     public long pidsLimitHits() {
         Path pids = dirs.get("pids");
-        return pids == null ? 0 : Math.max(0, CgroupFiles.keyed(pids, "pids.events", "max"));
+        if (pids == null) {
+            return 0;
+        }
+        settleBaselines();
+        return Math.max(0, CgroupFiles.keyed(pids, "pids.events", "max") - pidsBase);
+    }
+
+    /**
+     * Removes the directories, or, when the pool takes them, keeps them for a sandbox with the same
+     * limits. The sandbox's processes must be gone.
+     *
+     * @param pool the pool, or null
+     */
+    public void release(CgroupPool pool) {
+        if (pool == null || !pool.keep(this)) {
+            remove();
+        }
+    }
+
+    /** @return whether this group can serve another sandbox: every directory on cgroup v1, memory among them */
+    boolean reusable() {
+        if (!dirs.containsKey("memory")) {
+            return false;
+        }
+        for (String c : dirs.keySet()) {
+            CgroupMounts.Location loc = mounts.find(c);
+            if (loc == null || loc.v2()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Readies an emptied group for its next sandbox: resets peak memory and CPU time. With plain
+     * streams: the JVM's file system provider costs several times the kernel's work on these files.
+     *
+     * @return false when the group holds too much memory still charged to it, or a reset failed
+     */
+    boolean resetForReuse() {
+        Path mem = dirs.get("memory");
+        long charged = CgroupFiles.quickNumber(mem.resolve("memory.usage_in_bytes"));
+        if (charged < 0 || charged > CgroupPool.MAX_LEFT_CHARGED) {
+            return false;
+        }
+        Path cpu = dirs.get("cpuacct");
+        return CgroupFiles.quickWrite(mem.resolve("memory.max_usage_in_bytes"), "0")
+                && (cpu == null || CgroupFiles.quickWrite(cpu.resolve("cpuacct.usage"), "0"));
+    }
+
+    /** @return the directory of each controller */
+    Map<String, Path> dirsByController() {
+        return dirs;
+    }
+
+    /** @return the parent path the directories are in */
+    String parent() {
+        return parent;
+    }
+
+    /** @return the limits in force */
+    Limits limits() {
+        return limits;
     }
 
     /** @return usage now */

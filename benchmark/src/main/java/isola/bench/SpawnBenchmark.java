@@ -63,7 +63,7 @@ public final class SpawnBenchmark {
             String json) {
         static Options parse(String[] args) {
             int iterations = 1000;
-            int warmup = 200;
+            int warmup = 1500;
             int gapMs = 200;
             int gapIterations = 100;
             List<String> variants = List.of("isola", "isola-limits", "crun", "bwrap", "true");

@@ -157,6 +157,15 @@ final class LinuxProcess implements IsolatedProcess {
      * helper instead cost a hand-off through its process reaper thread (0.3 ms a sandbox here); the
      * reaper still collects the helper's exit status afterwards.
      */
+    /** Tells the helper to kill what remains (it reads end of file), without waiting. */
+    void beginDestroy() {
+        try {
+            launch.channel().shutdownOutput();
+        } catch (IOException e) {
+            // closed already: destroy finds out
+        }
+    }
+
     void destroy() {
         SocketChannel ch = launch.channel();
         Process p = launch.process();

@@ -273,12 +273,23 @@ final class LinuxSandbox implements Sandbox {
             all = new ArrayList<>(processes);
         }
         for (int i = all.size() - 1; i >= 0; i--) {
-            all.get(i).destroy();
+            all.get(i).beginDestroy();
         }
+        // while the helpers kill the sandbox, its cgroups can already be renamed into the pool
+        isola.linux.cgroup.CgroupPool pool = cgroups != null && poolsCgroups(spec, backend.host()) ? backend.cgroupPool() : null;
+        String reserved = null;
         RuntimeException failed = null;
         try {
+            reserved = pool == null ? null : cgroups.reserve(pool);
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        for (int i = all.size() - 1; i >= 0; i--) {
+            all.get(i).destroy();
+        }
+        try {
             if (cgroups != null) {
-                cgroups.release(poolsCgroups(spec, backend.host()) ? backend.cgroupPool() : null);
+                cgroups.release(pool, reserved);
             }
         } catch (RuntimeException e) {
             failed = e;

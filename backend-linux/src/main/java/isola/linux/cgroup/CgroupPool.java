@@ -127,52 +127,98 @@ public final class CgroupPool {
     }
 
     /**
-     * Keeps a closed sandbox's group when it can be reused as if new.
+     * First half of keeping a closing sandbox's group, done while its processes are still being
+     * killed (a rename does not care what is inside): renames its directories to a pool name, which
+     * the pool's record lists before the first rename.
      *
-     * @param cg the group; its processes must be gone
-     * @return whether it was kept (false: the caller removes it)
+     * @param cg the group; its directories are renamed, and it knows them by their new names after
+     * @return the name to pass to {@link #keep}, or null when the group is not to be kept (then it
+     *     still has its old names, and the caller removes it)
      */
-    boolean keep(SandboxCgroups cg) {
+    String reserve(SandboxCgroups cg) {
         if (capacity <= 0 || !cg.reusable()) {
-            return false;
+            return null;
         }
         String name;
+        List<Path> from = cg.directories();
         List<Path> future;
         synchronized (this) {
             if (kept.size() + arrivingGroups >= capacity) {
-                return false;
+                return null;
             }
             arrivingGroups++;
             name = prefix + (++serial);
-            String n = name;
-            future = cg.directories().stream().map(d -> d.resolveSibling(n)).toList();
+            future = from.stream().map(d -> d.resolveSibling(name)).toList();
             arriving.addAll(future);
             rewrite();
         }
-        boolean ok = cg.resetForReuse();
-        List<Path> from = cg.directories();
         int done = 0;
-        while (ok && done < from.size()) {
-            ok = rename(from.get(done), from.get(done).resolveSibling(name));
+        while (done < from.size() && rename(from.get(done), future.get(done))) {
             done++;
         }
-        Map<String, Path> dirs = new LinkedHashMap<>();
-        cg.dirsByController().forEach((c, d) -> dirs.put(c, d.resolveSibling(name)));
+        if (done == from.size()) {
+            cg.renamed(name);
+            return name;
+        }
+        // a name taken (a crash's leftover): put back what was renamed, and the caller removes the group
+        List<Path> lost = new ArrayList<>();
+        for (int i = 0; i < done; i++) {
+            if (!rename(future.get(i), from.get(i))) {
+                lost.add(future.get(i));
+            }
+        }
         synchronized (this) {
             arriving.removeAll(future);
             arrivingGroups--;
+            stuck.addAll(lost);
+            rewrite();
+        }
+        return null;
+    }
+
+    /**
+     * Second half: once the sandbox's processes are gone, keeps the group if it can serve as new,
+     * else removes it (or, if even that fails, leaves it listed for the next start's sweep).
+     *
+     * @param cg the group, renamed by {@link #reserve}
+     * @param name what {@link #reserve} returned
+     */
+    void keep(SandboxCgroups cg, String name) {
+        List<Path> dirs = cg.directories();
+        boolean ok = cg.resetForReuse();
+        if (!ok) {
+            try {
+                SandboxCgroups.removeAll(dirs);
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    stuck.addAll(dirs);
+                }
+            }
+        }
+        synchronized (this) {
+            arriving.removeAll(dirs);
+            arrivingGroups--;
             if (ok) {
-                kept.addLast(new Kept(cg.parent(), cg.limits(), dirs, System.nanoTime()));
+                kept.addLast(new Kept(cg.parent(), cg.limits(), new LinkedHashMap<>(cg.dirsByController()), System.nanoTime()));
                 scheduleTrim();
             } else {
                 rewrite();
             }
         }
-        if (!ok && done > 0) {
-            // what was renamed before the failure goes too: the caller removes only the old names
-            SandboxCgroups.removeAll(future.subList(0, done - 1 >= 0 ? done - 1 : 0));
+    }
+
+    /**
+     * Both halves at once, for a group whose processes are gone.
+     *
+     * @return whether it was kept (false: not taken, the caller removes it)
+     */
+    boolean keep(SandboxCgroups cg) {
+        String name = reserve(cg);
+        if (name == null) {
+            return false;
         }
-        return ok;
+        keep(cg, name);
+        return cg.directories().stream().allMatch(java.nio.file.Files::isDirectory);
     }
 
     /** rename(2), without the checks of {@code Files.move}: a cgroup directory is renamed in place or not at all. */

@@ -320,9 +320,38 @@ public final class SandboxCgroups {
      * @param pool the pool, or null
      */
     public void release(CgroupPool pool) {
-        if (pool == null || !pool.keep(this)) {
+        release(pool, pool == null ? null : pool.reserve(this));
+    }
+
+    /**
+     * Like {@link #release(CgroupPool)}, for a group {@link CgroupPool#reserve reserved} while its
+     * processes were being killed.
+     *
+     * @param pool the pool, or null
+     * @param reserved what reserve returned (null: removed here)
+     */
+    public void release(CgroupPool pool, String reserved) {
+        if (reserved == null) {
             remove();
+        } else {
+            pool.keep(this, reserved);
         }
+    }
+
+    /**
+     * Reserves this group in the pool while the sandbox's processes are being killed; see
+     * {@link CgroupPool#reserve}.
+     *
+     * @param pool the pool
+     * @return what {@link #release(CgroupPool, String)} needs, or null
+     */
+    public String reserve(CgroupPool pool) {
+        return pool.reserve(this);
+    }
+
+    /** Its directories were renamed to {@code name} (in the same parents). */
+    void renamed(String name) {
+        dirs.replaceAll((c, d) -> d.resolveSibling(name));
     }
 
     /** @return whether this group can serve another sandbox: every directory on cgroup v1, memory among them */

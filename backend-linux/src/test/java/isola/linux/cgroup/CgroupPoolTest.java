@@ -113,15 +113,33 @@ class CgroupPoolTest {
     }
 
     @Test
-    void aGroupWithMuchMemoryStillChargedIsNotKept() throws Exception {
+    void aGroupWithMuchMemoryStillChargedIsNotReused() throws Exception {
         CgroupMounts m = hybrid();
         kernelFiles("a");
         CgroupPool pool = pool(4);
         SandboxCgroups a = SandboxCgroups.create(m, "isola", "a", LIMITS, sandboxRecord::addAll, pool);
         Files.writeString(v1("memory").resolve("a/memory.usage_in_bytes"), (CgroupPool.MAX_LEFT_CHARGED + 1) + "\n");
-        assertFalse(pool.keep(a));
-        assertTrue(Files.isDirectory(v1("memory").resolve("a")));
-        assertEquals(List.of(), pool.keptDirectories());
+        assertFalse(a.resetForReuse(), "too much still charged: removed, not kept");
+        Files.writeString(v1("memory").resolve("a/memory.usage_in_bytes"), CgroupPool.MAX_LEFT_CHARGED + "\n");
+        assertTrue(a.resetForReuse());
+        assertTrue(pool.keep(a));
+    }
+
+    @Test
+    void aGroupIsRenamedWhileItsSandboxIsKilledAndKeptOnceItIsGone() throws Exception {
+        CgroupMounts m = hybrid();
+        kernelFiles("a");
+        CgroupPool pool = pool(4);
+        SandboxCgroups a = SandboxCgroups.create(m, "isola", "a", LIMITS, sandboxRecord::addAll, pool);
+        String name = a.reserve(pool);
+        assertEquals("pool-7-1", name);
+        assertTrue(Files.isDirectory(v1("pids").resolve("pool-7-1")) && !Files.exists(v1("pids").resolve("a")));
+        assertTrue(a.directories().stream().allMatch(d -> d.getFileName().toString().equals("pool-7-1")),
+                "the group knows its new names, so a failed keep removes the right ones");
+        assertTrue(poolRecords.get(poolRecords.size() - 1).containsAll(a.directories()), "listed for a crash sweep");
+        assertEquals(List.of(), pool.keptDirectories(), "not offered before its processes are gone");
+        a.release(pool, name);
+        assertEquals(a.directories(), pool.keptDirectories());
     }
 
     @Test

@@ -32,6 +32,20 @@ static int open_in_root(int rootfd, const char *path, int flags)
     return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
 }
 
+/* Creates name in the directory parent (resolved in the root); 0 when it exists already. */
+static int create_last(int parent, const char *name, int is_file, mode_t mode)
+{
+    int rc;
+    if (is_file) {
+        rc = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (rc >= 0)
+            close(rc);
+    } else {
+        rc = mkdirat(parent, name, mode);
+    }
+    return rc < 0 && errno != EEXIST ? -1 : 0;
+}
+
 /* Creates every missing component of path inside the root; the last one as a file if asked. */
 static int create_in_root(int rootfd, const char *path, int last_is_file, mode_t mode)
 {
@@ -42,6 +56,20 @@ static int create_in_root(int rootfd, const char *path, int last_is_file, mode_t
         return -1;
     }
     memcpy(buf, path, len + 1);
+    /* the usual case (a device node in the new /dev, /dev/pts): the parent exists, make the last one */
+    char *final = strrchr(buf, '/');
+    if (final != NULL && final != buf && final[1] != '\0') {
+        *final = '\0';
+        int parent = open_in_root(rootfd, buf, O_PATH | O_DIRECTORY);
+        *final = '/';
+        if (parent >= 0) {
+            int rc = create_last(parent, final + 1, last_is_file, mode);
+            close(parent);
+            return rc;
+        }
+        if (errno != ENOENT)
+            return -1;
+    }
     for (char *p = buf + 1;; p++) {
         if (*p != '/' && *p != '\0')
             continue;
@@ -61,15 +89,9 @@ static int create_in_root(int rootfd, const char *path, int last_is_file, mode_t
             *slash = '/';
             if (parent < 0)
                 return -1;
-            if (last && last_is_file) {
-                rc = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-                if (rc >= 0)
-                    close(rc);
-            } else {
-                rc = mkdirat(parent, name, last ? mode : 0755);
-            }
+            rc = create_last(parent, name, last && last_is_file, last ? mode : 0755);
             close(parent);
-            if (rc < 0 && errno != EEXIST)
+            if (rc < 0)
                 return -1;
         } else {
             return -1;
@@ -221,19 +243,30 @@ int isola_setup_root(int errfd, const struct isola_request *req)
     if (clone_sources(errfd, req) < 0)
         return -1;
     if (host) {
+        /*
+         * A detached recursive copy of the host root, taken before the staging tmpfs exists, so the
+         * copy holds no copy of the stage (a recursive bind made after it would, and unmounting that
+         * copy cost an RCU grace period on every spawn).
+         */
+        int tree = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+        if (tree < 0) {
+            isola_fail(errfd, ISOLA_STEP_ROOT, errno, "/", NULL);
+            return -1;
+        }
         if (mount("tmpfs", HOST_STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700,size=16k") < 0
             || mkdir(HOST_ROOT, 0700) < 0) {
             isola_fail(errfd, ISOLA_STEP_ROOT, errno, "staging tmpfs", HOST_STAGE);
+            close(tree);
             return -1;
         }
-    }
-    if (mount(host ? "/" : newroot, newroot, NULL, MS_BIND | MS_REC, NULL) < 0) {
-        isola_fail(errfd, ISOLA_STEP_ROOT, errno, host ? "/" : newroot, NULL);
-        return -1;
-    }
-    /* the recursive bind copied the staging tmpfs too; drop that copy from the new root */
-    if (host && umount2(HOST_ROOT HOST_STAGE, MNT_DETACH) < 0) {
-        isola_fail(errfd, ISOLA_STEP_ROOT, errno, "staging copy", HOST_ROOT HOST_STAGE);
+        if (move_mount(tree, "", AT_FDCWD, HOST_ROOT, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+            isola_fail(errfd, ISOLA_STEP_ROOT, errno, "/", HOST_ROOT);
+            close(tree);
+            return -1;
+        }
+        close(tree);
+    } else if (mount(newroot, newroot, NULL, MS_BIND | MS_REC, NULL) < 0) {
+        isola_fail(errfd, ISOLA_STEP_ROOT, errno, newroot, NULL);
         return -1;
     }
     rootfd = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -116,7 +116,7 @@ final class LinuxSandbox implements Sandbox {
             throw new IsolationException("sandbox " + id() + " is no longer running: its init has exited");
         }
         long[] before = new long[2];
-        // the request is laid out, and the verdicts' baselines read, while the JVM starts the helper
+        // the request is laid out and the verdicts' baselines read; then passed in the helper's environment
         java.util.function.Supplier<HelperRequest> request = () -> {
             HelperRequest req = request(ps, user, first);
             if (cgroups != null) {
@@ -129,8 +129,8 @@ final class LinuxSandbox implements Sandbox {
             }
             return req;
         };
-        HelperLaunch.Started started = HelperLaunch.start(backend.helper(), backend.socketDir(), request, ps.stdin(),
-                ps.stdout(), ps.stderr(), first ? whileHeld : null);
+        HelperLaunch.Started started = HelperLaunch.start(backend.helper(), backend.socketDir(), request, true,
+                ps.stdin(), ps.stdout(), ps.stderr(), first ? whileHeld : null);
         java.util.function.UnaryOperator<isola.api.ExitStatus> verdict = st -> cgroups == null ? st
                 : st.withVerdicts(cgroups.oomKills() > before[0], cgroups.pidsLimitHits() > before[1]);
         LinuxProcess p = new LinuxProcess(started, first, ps.timeout(), first ? this::killAllForTimeout : null, verdict);

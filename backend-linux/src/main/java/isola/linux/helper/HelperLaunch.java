@@ -77,8 +77,11 @@ public final class HelperLaunch {
      */
     public static Started start(Path helper, Path socketDir, HelperRequest request, Redirect stdin, Redirect stdout,
             Redirect stderr, java.util.function.LongConsumer whileHeld) {
-        return start(helper, socketDir, () -> request, stdin, stdout, stderr, whileHeld);
+        return start(helper, socketDir, () -> request, false, stdin, stdout, stderr, whileHeld);
     }
+
+    /** The largest request passed in the helper's environment (hex doubles it; one string may be 128 KiB). */
+    static final int INLINE_MAX = 48 << 10;
 
     /**
      * Like {@link #start(Path, Path, HelperRequest, Redirect, Redirect, Redirect, java.util.function.LongConsumer)},
@@ -87,10 +90,19 @@ public final class HelperLaunch {
      * than one CPU. Nothing runs in the sandbox before the request is sent, so what {@code request}
      * reads is read before the workload starts; when it throws, the helper is killed.
      *
-     * @param request makes the request; called once, after the helper process has started
+     * <p>With {@code inline} (isola-spawn understands it; isola-jexec does not), a request of up to
+     * {@link #INLINE_MAX} bytes is made first and passed in the helper's environment
+     * ({@code ISOLA_REQUEST}, hex, wiped by the helper once read), so that the helper starts on it
+     * at once instead of waiting for this side to accept its connection and write it: that round
+     * trip is two wake-ups, dearer than the layout it would overlap, most of all on a machine
+     * that was idle.
+     *
+     * @param request makes the request; called once, after the helper process has started (before,
+     *     with {@code inline})
+     * @param inline pass the request in the helper's environment when it is small enough
      */
     public static Started start(Path helper, Path socketDir, java.util.function.Supplier<HelperRequest> request,
-            Redirect stdin, Redirect stdout, Redirect stderr, java.util.function.LongConsumer whileHeld) {
+            boolean inline, Redirect stdin, Redirect stdout, Redirect stderr, java.util.function.LongConsumer whileHeld) {
         Path sock = socketDir.resolve("s" + PID + "-" + COUNTER.incrementAndGet());
         Process process = null;
         SocketChannel ch = null;
@@ -98,11 +110,22 @@ public final class HelperLaunch {
             server.bind(UnixDomainSocketAddress.of(sock), 1);
             ProcessBuilder pb = new ProcessBuilder(helper.toString(), "1", sock.toString());
             pb.environment().clear();
+            HelperRequest req = null;
+            byte[] encoded = null;
+            if (inline) {
+                req = request.get();
+                encoded = req.encode();
+                if (encoded.length <= INLINE_MAX) {
+                    pb.environment().put("ISOLA_REQUEST", java.util.HexFormat.of().formatHex(encoded));
+                }
+            }
             pb.redirectInput(stdin).redirectOutput(stdout).redirectError(stderr);
             process = pb.start();
             process.onExit().thenRun(() -> closeQuietly(server));
-            HelperRequest req = request.get();
-            byte[] encoded = req.encode();
+            if (req == null) {
+                req = request.get();
+                encoded = req.encode();
+            }
             try {
                 ch = server.accept();
             } catch (AsynchronousCloseException e) {
@@ -110,7 +133,12 @@ public final class HelperLaunch {
                         + " before connecting");
             }
             Files.deleteIfExists(sock);
-            ch.write(ByteBuffer.wrap(encoded));
+            if (!pb.environment().containsKey("ISOLA_REQUEST")) {
+                ByteBuffer out = ByteBuffer.wrap(encoded);
+                while (out.hasRemaining()) {
+                    ch.write(out);
+                }
+            }
             Status st = read(ch);
             if (st == null) {
                 int code = process.waitFor();

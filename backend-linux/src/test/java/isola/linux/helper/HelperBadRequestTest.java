@@ -134,13 +134,42 @@ class HelperBadRequestTest {
         return le(12).putInt(magic).putInt(version).putInt(len).array();
     }
 
+    @Test
+    void anInlineRequestThatIsNotLowerCaseHex() throws Exception {
+        assertInlineError("49534f4zz", "request", "malformed inline request");
+        assertInlineError("49534f4", "request", "malformed inline request");
+        assertInlineError("49534F4C", "request", "malformed inline request");
+    }
+
+    @Test
+    void anInlineRequestWithBytesAfterItsBody() throws Exception {
+        byte[] ok = new HelperRequest().mode(HelperProtocol.MODE_INIT).encode();
+        assertInlineError(java.util.HexFormat.of().formatHex(ok) + "00", "request", "malformed inline request");
+    }
+
+    /** Sends the request over the channel, and again in the environment: the same refusal either way. */
     private void assertError(byte[] request, String step, String detail) throws IOException, InterruptedException {
+        assertError(request, null, step, detail);
+        assertInlineError(java.util.HexFormat.of().formatHex(request), step, detail);
+    }
+
+    private void assertInlineError(String hex, String step, String detail) throws IOException, InterruptedException {
+        assertError(null, hex, step, detail);
+    }
+
+    private void assertError(byte[] request, String inline, String step, String detail) throws IOException, InterruptedException {
         Path sock = dir.resolve("s" + System.nanoTime());
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
-            Process p = new ProcessBuilder(HELPER.toString(), "1", sock.toString()).start();
+            ProcessBuilder pb = new ProcessBuilder(HELPER.toString(), "1", sock.toString());
+            if (inline != null) {
+                pb.environment().put("ISOLA_REQUEST", inline);
+            }
+            Process p = pb.start();
             try (SocketChannel ch = server.accept()) {
-                ch.write(ByteBuffer.wrap(request));
+                if (request != null) {
+                    ch.write(ByteBuffer.wrap(request));
+                }
                 ch.shutdownOutput();
                 HelperLaunch.Status st = HelperLaunch.read(ch);
                 assertNotNull(st, "an error record");

@@ -55,22 +55,32 @@ static int netns_by_supervisor(void)
     return (req.clone_flags & CLONE_NEWNET) && !(req.clone_flags & CLONE_NEWUSER) && req.net_join_pid == 0;
 }
 
+/* One byte and room for one descriptor: what send_fd and recv_fd exchange. */
+union fd_control {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+};
+
+static void fd_message(struct msghdr *msg, struct iovec *iov, char *byte, union fd_control *u)
+{
+    iov->iov_base = byte;
+    iov->iov_len = 1;
+    memset(msg, 0, sizeof *msg);
+    memset(u, 0, sizeof *u);
+    msg->msg_iov = iov;
+    msg->msg_iovlen = 1;
+    msg->msg_control = u->buf;
+    msg->msg_controllen = sizeof u->buf;
+}
+
 /* Passes a descriptor over a socket (SCM_RIGHTS). */
 static int send_fd(int chan, int fd)
 {
     char byte = 0;
-    struct iovec iov = {&byte, 1};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
+    struct iovec iov;
+    union fd_control u;
     struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    memset(&u, 0, sizeof u);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = u.buf;
-    msg.msg_controllen = sizeof u.buf;
+    fd_message(&msg, &iov, &byte, &u);
     struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
@@ -83,17 +93,10 @@ static int send_fd(int chan, int fd)
 static int recv_fd(int chan)
 {
     char byte;
-    struct iovec iov = {&byte, 1};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
+    struct iovec iov;
+    union fd_control u;
     struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = u.buf;
-    msg.msg_controllen = sizeof u.buf;
+    fd_message(&msg, &iov, &byte, &u);
     if (recvmsg(chan, &msg, MSG_CMSG_CLOEXEC) != 1)
         return -1;
     struct cmsghdr *c = CMSG_FIRSTHDR(&msg);

@@ -191,18 +191,7 @@ class CgroupIT {
 
     /** This JVM's kept cgroups (pool-&lt;pid&gt;-&lt;n&gt;) in every hierarchy. */
     private static List<Path> poolLeftovers() throws Exception {
-        List<Path> out = new ArrayList<>();
-        String prefix = "pool-" + ProcessHandle.current().pid() + "-";
-        for (String c : new String[] {"memory", "pids", "cpu", "cpuacct", "freezer", "cpuset", "blkio"}) {
-            CgroupMounts.Location l = mounts.find(c);
-            Path parent = l == null ? null : l.mount().resolve("isola");
-            if (parent != null && Files.isDirectory(parent)) {
-                try (var s = Files.list(parent)) {
-                    s.filter(d -> d.getFileName().toString().startsWith(prefix)).forEach(out::add);
-                }
-            }
-        }
-        return out;
+        return Sandboxes.cgroupsNamed(mounts, "pool-" + ProcessHandle.current().pid() + "-");
     }
 
     /**

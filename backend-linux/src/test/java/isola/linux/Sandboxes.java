@@ -68,6 +68,24 @@ final class Sandboxes {
         }).map(ProcessHandle::pid).sorted().toList();
     }
 
+    /**
+     * The cgroups whose names start with {@code prefix} under isola's parent, in every hierarchy
+     * (v1) or the cgroup2 mount.
+     */
+    static List<java.nio.file.Path> cgroupsNamed(isola.linux.cgroup.CgroupMounts cm, String prefix) throws java.io.IOException {
+        List<java.nio.file.Path> out = new java.util.ArrayList<>();
+        for (String c : new String[] {"memory", "pids", "cpu", "cpuacct", "freezer", "cpuset", "blkio"}) {
+            isola.linux.cgroup.CgroupMounts.Location l = cm.find(c);
+            java.nio.file.Path parent = l == null ? null : l.mount().resolve("isola");
+            if (parent != null && java.nio.file.Files.isDirectory(parent)) {
+                try (var s = java.nio.file.Files.list(parent)) {
+                    s.filter(d -> d.getFileName().toString().startsWith(prefix)).filter(d -> !out.contains(d)).forEach(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
     static boolean isRoot() {
         return LinuxHost.read().root();
     }

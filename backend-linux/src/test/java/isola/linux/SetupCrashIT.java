@@ -62,20 +62,6 @@ class SetupCrashIT {
         return ProcessHandle.current().children().filter(h -> all.contains(h.pid())).toList();
     }
 
-    private static List<Path> cgroupsLeft(CgroupMounts cm, String prefix) throws IOException {
-        List<Path> out = new ArrayList<>();
-        for (String c : new String[] {"memory", "pids", "cpu", "cpuacct", "freezer", "cpuset"}) {
-            CgroupMounts.Location l = cm.find(c);
-            Path parent = l == null ? null : l.mount().resolve("isola");
-            if (parent != null && Files.isDirectory(parent)) {
-                try (var s = Files.list(parent)) {
-                    s.filter(d -> d.getFileName().toString().startsWith(prefix)).forEach(out::add);
-                }
-            }
-        }
-        return out;
-    }
-
     @Test
     void aHelperKilledAtAnyMomentOfSetupLeavesNothing(@TempDir Path dir) throws Exception {
         assumeTrue(Sandboxes.isRoot(), "limits need root on this host");
@@ -125,7 +111,7 @@ class SetupCrashIT {
 
         assertEquals(List.of(), Sandboxes.helperProcesses(), "helper processes");
         assertEquals(0, ProcessHandle.current().children().count(), "child processes");
-        assertEquals(List.of(), cgroupsLeft(cm, prefix), "cgroups");
+        assertEquals(List.of(), Sandboxes.cgroupsNamed(cm, prefix), "cgroups");
         assertEquals(mounts, mounts(), "mounts seen by the host");
         assertEquals(fds, count(Path.of("/proc/self/fd")), "open descriptors");
         assertEquals(socks, count(base.resolve("sock")), "sockets in the runtime directory");

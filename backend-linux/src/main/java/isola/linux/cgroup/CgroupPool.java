@@ -110,13 +110,9 @@ public final class CgroupPool {
                 // a directory of that name exists (a crash's leftover): give the group up, make a fresh one
                 List<Path> all = new ArrayList<>(k.dirs().values().stream().distinct().toList());
                 moved.forEach(m -> all.add(m.resolveSibling(id)));
-                try {
-                    SandboxCgroups.removeAll(all);
-                } catch (RuntimeException e) {
-                    synchronized (this) {
-                        stuck.addAll(all);
-                        rewrite();
-                    }
+                removeOrRecord(all);
+                synchronized (this) {
+                    rewrite();
                 }
                 return null;
             }
@@ -187,13 +183,7 @@ public final class CgroupPool {
         List<Path> dirs = cg.directories();
         boolean ok = cg.resetForReuse();
         if (!ok) {
-            try {
-                SandboxCgroups.removeAll(dirs);
-            } catch (RuntimeException e) {
-                synchronized (this) {
-                    stuck.addAll(dirs);
-                }
-            }
+            removeOrRecord(dirs);
         }
         synchronized (this) {
             arriving.removeAll(dirs);
@@ -252,18 +242,21 @@ public final class CgroupPool {
 
     private void remove(List<Kept> gone) {
         for (Kept k : gone) {
-            List<Path> dirs = k.dirs().values().stream().distinct().toList();
-            try {
-                SandboxCgroups.removeAll(dirs);
-            } catch (RuntimeException e) {
-                // kept in the record for the next start's sweep
-                synchronized (this) {
-                    stuck.addAll(dirs);
-                }
-            }
+            removeOrRecord(k.dirs().values().stream().distinct().toList());
         }
         synchronized (this) {
             rewrite();
+        }
+    }
+
+    /** Removes directories; what cannot be removed stays in the record for the next start's sweep. */
+    private void removeOrRecord(List<Path> dirs) {
+        try {
+            SandboxCgroups.removeAll(dirs);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                stuck.addAll(dirs);
+            }
         }
     }
 

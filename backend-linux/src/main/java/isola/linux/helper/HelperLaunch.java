@@ -9,7 +9,6 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -121,17 +120,11 @@ public final class HelperLaunch {
             }
             pb.redirectInput(stdin).redirectOutput(stdout).redirectError(stderr);
             process = pb.start();
-            process.onExit().thenRun(() -> closeQuietly(server));
             if (req == null) {
                 req = request.get();
                 encoded = req.encode();
             }
-            try {
-                ch = server.accept();
-            } catch (AsynchronousCloseException e) {
-                throw new IsolationException("the helper " + helper + " exited with status " + process.waitFor()
-                        + " before connecting");
-            }
+            ch = accept(server, process, helper);
             Files.deleteIfExists(sock);
             if (!pb.environment().containsKey("ISOLA_REQUEST")) {
                 ByteBuffer out = ByteBuffer.wrap(encoded);
@@ -179,6 +172,37 @@ public final class HelperLaunch {
                 Files.deleteIfExists(sock);
             } catch (IOException ignored) {
                 // the directory is private; a stale socket name is harmless
+            }
+        }
+    }
+
+    /**
+     * Accepts the helper's connection. It connects first thing, but may be done before this side
+     * gets here (a request in its environment and a workload that cannot be run: its ERROR record
+     * waits in the connection), so its exit must not close the listening socket before the
+     * connection is taken; and if it dies before connecting, nothing may wait for it forever.
+     */
+    private static SocketChannel accept(ServerSocketChannel server, Process process, Path helper)
+            throws IOException, InterruptedException {
+        server.configureBlocking(false);
+        long pause = 10_000;
+        for (;;) {
+            SocketChannel ch = server.accept();
+            if (ch == null && !process.isAlive()) {
+                ch = server.accept(); // it may have connected just before it exited
+                if (ch == null) {
+                    throw new IsolationException("the helper " + helper + " exited with status " + process.waitFor()
+                            + " before connecting");
+                }
+            }
+            if (ch != null) {
+                ch.configureBlocking(true);
+                return ch;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, 1_000_000);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
             }
         }
     }

@@ -106,7 +106,7 @@ public final class HelperLaunch {
         Process process = null;
         SocketChannel ch = null;
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(sock), 1);
+            server.bind(UnixDomainSocketAddress.of(sock), 2);
             ProcessBuilder pb = new ProcessBuilder(helper.toString(), "1", sock.toString());
             pb.environment().clear();
             HelperRequest req = null;
@@ -124,7 +124,7 @@ public final class HelperLaunch {
                 req = request.get();
                 encoded = req.encode();
             }
-            ch = accept(server, process, helper);
+            ch = accept(server, process, sock);
             Files.deleteIfExists(sock);
             if (!pb.environment().containsKey("ISOLA_REQUEST")) {
                 ByteBuffer out = ByteBuffer.wrap(encoded);
@@ -158,7 +158,13 @@ public final class HelperLaunch {
             }
             return new Started(process, ch, st.step(), st.value());
         } catch (IOException e) {
+            boolean exited = process != null && !process.isAlive();
             cleanup(process, ch);
+            if (exited) {
+                // it ended before it read the request (the channel says broken pipe): its status is the news
+                throw new IsolationException("the helper exited with status " + process.exitValue() + " without reporting ("
+                        + e.getMessage() + ")", e);
+            }
             throw new IsolationException("cannot talk to the helper: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             cleanup(process, ch);
@@ -179,32 +185,25 @@ public final class HelperLaunch {
     /**
      * Accepts the helper's connection. It connects first thing, but may be done before this side
      * gets here (a request in its environment and a workload that cannot be run: its ERROR record
-     * waits in the connection), so its exit must not close the listening socket before the
-     * connection is taken; and if it dies before connecting, nothing may wait for it forever.
+     * waits in the connection), so its exit must not close the listening socket. If it dies before
+     * connecting, its exit wakes the accept with a connection of our own, queued behind the
+     * helper's if there is one: reading that one finds end of file, and the helper's exit status
+     * is reported.
      */
-    private static SocketChannel accept(ServerSocketChannel server, Process process, Path helper)
-            throws IOException, InterruptedException {
-        server.configureBlocking(false);
-        long pause = 10_000;
-        for (;;) {
-            SocketChannel ch = server.accept();
-            if (ch == null && !process.isAlive()) {
-                ch = server.accept(); // it may have connected just before it exited
-                if (ch == null) {
-                    throw new IsolationException("the helper " + helper + " exited with status " + process.waitFor()
-                            + " before connecting");
+    private static SocketChannel accept(ServerSocketChannel server, Process process, Path sock) throws IOException {
+        java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+        process.onExit().thenRun(() -> {
+            if (!taken.get()) {
+                try (SocketChannel wake = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                    // connected: the accept returns
+                } catch (IOException gone) {
+                    // accepted and closed meanwhile
                 }
             }
-            if (ch != null) {
-                ch.configureBlocking(true);
-                return ch;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(pause);
-            pause = Math.min(pause * 2, 1_000_000);
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-        }
+        });
+        SocketChannel ch = server.accept();
+        taken.set(true);
+        return ch;
     }
 
     private static void cleanup(Process process, SocketChannel ch) {

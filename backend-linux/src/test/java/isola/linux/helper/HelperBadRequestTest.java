@@ -147,6 +147,20 @@ class HelperBadRequestTest {
         assertInlineError(java.util.HexFormat.of().formatHex(ok) + "00", "request", "malformed inline request");
     }
 
+    @Test
+    void aHelperThatExitsWithoutConnectingIsReportedNotAwaited() {
+        // /bin/true in the helper's place: it never connects, and the launch must not wait for it forever
+        HelperRequest req = new HelperRequest().mode(HelperProtocol.MODE_INIT).arg("true");
+        for (boolean inline : new boolean[] {false, true}) {
+            var e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                    () -> org.junit.jupiter.api.Assertions.assertThrows(isola.api.IsolationException.class,
+                            () -> HelperLaunch.start(Path.of("/bin/true"), dir, () -> req, inline,
+                                    ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.DISCARD,
+                                    ProcessBuilder.Redirect.DISCARD, null)));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("exited with status 0"), e.getMessage());
+        }
+    }
+
     /** Sends the request over the channel, and again in the environment: the same refusal either way. */
     private void assertError(byte[] request, String step, String detail) throws IOException, InterruptedException {
         assertError(request, null, step, detail);

@@ -90,6 +90,15 @@ final class CgroupFiles {
         }
     }
 
+    /** @return whether a file reads empty (false too when it cannot be read); through a plain stream */
+    static boolean quickEmpty(Path file) {
+        try (java.io.FileInputStream in = new java.io.FileInputStream(file.toString())) {
+            return in.read() < 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** @return whether the value was written to the file (one the kernel made: cgroupfs makes none on open); through a plain stream */
     static boolean quickWrite(Path file, String value) {
         try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toString())) {

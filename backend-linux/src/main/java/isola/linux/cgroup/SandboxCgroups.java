@@ -372,10 +372,16 @@ public final class SandboxCgroups {
      * Readies an emptied group for its next sandbox: resets peak memory and CPU time. With plain
      * streams: the JVM's file system provider costs several times the kernel's work on these files.
      *
-     * @return false when the group holds too much memory still charged to it, or a reset failed
+     * @return false when a process is still in the group, it holds too much memory still charged to
+     *     it, or a reset failed
      */
     boolean resetForReuse() {
         Path mem = dirs.get("memory");
+        if (!CgroupFiles.quickEmpty(mem.resolve("cgroup.procs"))) {
+            // a process of the closed sandbox still there (the helper was killed on a timeout while
+            // something hung in the kernel): never handed on; removing kills what is left
+            return false;
+        }
         long charged = CgroupFiles.quickNumber(mem.resolve("memory.usage_in_bytes"));
         if (charged < 0 || charged > CgroupPool.MAX_LEFT_CHARGED) {
             return false;

@@ -34,6 +34,7 @@ class CgroupPoolTest {
         CgroupFakeTree.write(v1("memory").resolve(id + "/memory.limit_in_bytes"), "");
         CgroupFakeTree.write(v1("memory").resolve(id + "/memory.memsw.limit_in_bytes"), "");
         CgroupFakeTree.write(v1("memory").resolve(id + "/memory.usage_in_bytes"), "0\n");
+        CgroupFakeTree.write(v1("memory").resolve(id + "/cgroup.procs"), "");
         CgroupFakeTree.write(v1("memory").resolve(id + "/memory.max_usage_in_bytes"), "0\n");
         CgroupFakeTree.write(v1("memory").resolve(id + "/memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
         CgroupFakeTree.write(v1("cpu").resolve(id + "/cpu.cfs_period_us"), "");
@@ -120,6 +121,10 @@ class CgroupPoolTest {
         SandboxCgroups a = SandboxCgroups.create(m, "isola", "a", LIMITS, sandboxRecord::addAll, pool);
         Files.writeString(v1("memory").resolve("a/memory.usage_in_bytes"), (CgroupPool.MAX_LEFT_CHARGED + 1) + "\n");
         assertFalse(a.resetForReuse(), "too much still charged: removed, not kept");
+        Files.writeString(v1("memory").resolve("a/memory.usage_in_bytes"), "0\n");
+        Files.writeString(v1("memory").resolve("a/cgroup.procs"), "4242\n");
+        assertFalse(a.resetForReuse(), "a process still there: never handed on");
+        Files.writeString(v1("memory").resolve("a/cgroup.procs"), "");
         Files.writeString(v1("memory").resolve("a/memory.usage_in_bytes"), CgroupPool.MAX_LEFT_CHARGED + "\n");
         assertTrue(a.resetForReuse());
         assertTrue(pool.keep(a));
